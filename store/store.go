@@ -1,0 +1,183 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+)
+
+const (
+	driverName = "sqlite"
+	// readConns is the size of the read pool.
+	readConns = 4
+	// writerParams configure the single writer connection. journal_mode is
+	// deliberately absent: Open switches the file to WAL after checking the
+	// schema version (see doc.go).
+	writerParams = "_txlock=immediate" +
+		"&_pragma=busy_timeout(5000)" +
+		"&_pragma=foreign_keys(1)" +
+		"&_pragma=synchronous(NORMAL)"
+	// readerParams configure the read pool; query_only comes last so the
+	// other pragmas still apply.
+	readerParams = "_pragma=busy_timeout(5000)" +
+		"&_pragma=foreign_keys(1)" +
+		"&_pragma=query_only(1)"
+)
+
+// Store is the mpimis database. It is safe for concurrent use by multiple
+// goroutines. Create one with [Open] and release it with [Store.Close].
+type Store struct {
+	write *sql.DB // exactly one connection, BEGIN IMMEDIATE
+	read  *sql.DB // query_only pool
+
+	// now is the clock used for created_at/updated_at; tests replace it.
+	now func() time.Time
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Open opens (creating it if needed) the SQLite database at path, checks its
+// schema version and applies any missing migrations in one transaction. A
+// database written by a newer binary is refused with an error wrapping
+// [ErrTooNew] and left untouched. path must name a file: ":memory:" cannot be
+// shared by the writer and the read pool and is rejected with [ErrInvalid].
+func Open(ctx context.Context, path string) (*Store, error) {
+	return open(ctx, path, migrations)
+}
+
+// open is Open with the migration list as a parameter, so tests can inject
+// a failing migration.
+func open(ctx context.Context, path string, migs []string) (*Store, error) {
+	base, err := fileURI(path)
+	if err != nil {
+		return nil, err
+	}
+	write, err := sql.Open(driverName, base+"?"+writerParams)
+	if err != nil {
+		return nil, fmt.Errorf("store: open writer: %w", err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	write.SetConnMaxIdleTime(0)
+	if err := migrate(ctx, write, migs); err != nil {
+		return nil, errors.Join(err, write.Close())
+	}
+
+	read, err := sql.Open(driverName, base+"?"+readerParams)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("store: open read pool: %w", err), write.Close())
+	}
+	read.SetMaxOpenConns(readConns)
+	read.SetMaxIdleConns(readConns)
+	if err := read.PingContext(ctx); err != nil {
+		return nil, errors.Join(fmt.Errorf("store: open read pool: %w", err), read.Close(), write.Close())
+	}
+	return &Store{write: write, read: read, now: time.Now}, nil
+}
+
+// fileURI turns a file path into an SQLite "file:" URI naming the same file.
+// Using the URI form (rather than a plain name) means a path containing '?'
+// or '#' is not mistaken for query parameters.
+func fileURI(path string) (string, error) {
+	if path == "" || path == ":memory:" {
+		return "", fmt.Errorf("%w: database path must name a file", ErrInvalid)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", fmt.Errorf("store: database path: %w", err)
+	}
+	return "file:" + escapeURIPath(filepath.ToSlash(abs)), nil
+}
+
+// escapeURIPath percent-encodes the characters that SQLite's URI parser
+// would otherwise interpret: '%' (escape), '?' (query) and '#' (fragment).
+// NUL is encoded too, although SQLite cannot open such a name anyway.
+func escapeURIPath(p string) string {
+	var b strings.Builder
+	b.Grow(len(p))
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; c {
+		case '%', '?', '#', 0:
+			fmt.Fprintf(&b, "%%%02X", c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// Close checkpoints the write-ahead log into the database file
+// (wal_checkpoint(TRUNCATE)), so a gracefully stopped store is fully flushed,
+// and closes both pools. It waits for running queries to finish. Calling it
+// again returns the first call's result.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		// Readers go first so that none holds a snapshot that would keep
+		// the checkpoint from reaching the end of the log.
+		errRead := s.read.Close()
+		var errCkpt error
+		var busy, logFrames, ckptFrames int
+		err := s.write.QueryRow("PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &ckptFrames)
+		switch {
+		case err != nil:
+			errCkpt = fmt.Errorf("store: checkpoint: %w", err)
+		case busy != 0:
+			errCkpt = errors.New("store: checkpoint: database busy, log not fully checkpointed")
+		}
+		errWrite := s.write.Close()
+		if errRead != nil {
+			errRead = fmt.Errorf("store: close read pool: %w", errRead)
+		}
+		if errWrite != nil {
+			errWrite = fmt.Errorf("store: close writer: %w", errWrite)
+		}
+		s.closeErr = errors.Join(errRead, errCkpt, errWrite)
+	})
+	return s.closeErr
+}
+
+// WriteTx runs fn in a write transaction on the single writer connection and
+// commits it if fn returns nil; otherwise (or if fn panics) it rolls back.
+// fn's error is returned unchanged. Transactions begin IMMEDIATE, so reads
+// inside fn see the latest committed state and nothing else can write until
+// commit; writes from all goroutines are serialised.
+//
+// When WriteTx returns nil the commit is durable against a crash of the
+// process (WAL with synchronous(NORMAL)): a caller may acknowledge the
+// message it has just stored. A power loss can still roll back the latest
+// commits; see the package documentation.
+//
+// fn must use tx for every read and write, must not call WriteTx or any
+// write method of the Store (the writer has one connection: that would
+// deadlock) and should not block on anything but the database.
+func (s *Store) WriteTx(ctx context.Context, fn func(*sql.Tx) error) (err error) {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			// The rollback error is secondary to fn's error or panic.
+			_ = tx.Rollback()
+		}
+	}()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		committed = true // Commit has already cleaned up the transaction.
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	committed = true
+	return nil
+}
