@@ -1,0 +1,402 @@
+package component
+
+import (
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"mellium.im/xmpp"
+	mcomp "mellium.im/xmpp/component"
+	"mellium.im/xmpp/jid"
+	"mellium.im/xmpp/stream"
+)
+
+// LinkConfig configures one component connection.
+type LinkConfig struct {
+	Addr   string // the XMPP server's component port, host:port
+	Domain string // the component's domain, e.g. sms.example.org
+	Secret string
+
+	Keepalive        time.Duration // interval of keepalive round trips (default 30s)
+	KeepaliveTimeout time.Duration // answer deadline before the link is declared dead (default 10s)
+	ReconnectMin     time.Duration // first reconnect wait (default 500ms)
+	ReconnectMax     time.Duration // longest reconnect wait (default 30s)
+	DialTimeout      time.Duration // TCP connect plus handshake (default 10s)
+	WriteTimeout     time.Duration // per stanza (default 10s)
+	InboxSize        int           // stanzas buffered between read loop and handler (default 1024)
+
+	Logger *slog.Logger
+}
+
+func (c *LinkConfig) setDefaults() {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&c.Keepalive, 30*time.Second)
+	def(&c.KeepaliveTimeout, 10*time.Second)
+	def(&c.ReconnectMin, 500*time.Millisecond)
+	def(&c.ReconnectMax, 30*time.Second)
+	def(&c.DialTimeout, 10*time.Second)
+	def(&c.WriteTimeout, 10*time.Second)
+	if c.InboxSize <= 0 {
+		c.InboxSize = 1024
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Sender sends stanzas on a link. Its methods are safe for concurrent use.
+type Sender interface {
+	// Domain is the component's domain; outgoing stanzas need an explicit
+	// from inside it.
+	Domain() string
+	// Send writes one stanza. It returns ErrNotConnected while the link is
+	// down: callers keep what matters and retry.
+	Send(ctx context.Context, st *Element) error
+	// SendIQ sends an iq get or set and waits for its result or error
+	// stanza (an error stanza is returned as the element, not as err).
+	SendIQ(ctx context.Context, iq *Element) (*Element, error)
+}
+
+// Handler processes stanzas received on a link.
+type Handler interface {
+	// HandleStanza is called on the link's dispatch goroutine, one stanza
+	// at a time in arrival order. It must not block for long: slow work is
+	// queued elsewhere. It may call any Sender method except waiting on
+	// SendIQ (the answer would queue behind the handler itself).
+	HandleStanza(ctx context.Context, s Sender, st *Element)
+}
+
+// Link is one XEP-0114 component connection that keeps itself connected.
+type Link struct {
+	cfg    LinkConfig
+	h      Handler
+	log    *slog.Logger
+	domain jid.JID
+	status *statusBox
+	inbox  chan *Element
+
+	mu   sync.Mutex // guards sess and conn
+	sess *xmpp.Session
+	conn net.Conn
+
+	pendMu  sync.Mutex
+	pending map[string]chan *Element
+
+	kaSeq atomic.Uint64
+}
+
+var _ Sender = (*Link)(nil)
+
+// NewLink returns a link; call Run to connect.
+func NewLink(cfg LinkConfig, h Handler) (*Link, error) {
+	cfg.setDefaults()
+	d, err := jid.Parse(cfg.Domain)
+	if err != nil || d.Localpart() != "" || d.Resourcepart() != "" {
+		return nil, fmt.Errorf("component: %q is not a domain JID", cfg.Domain)
+	}
+	return &Link{
+		cfg:     cfg,
+		h:       h,
+		log:     cfg.Logger.With("link", d.String()),
+		domain:  d,
+		status:  newStatusBox(d.String()),
+		inbox:   make(chan *Element, cfg.InboxSize),
+		pending: make(map[string]chan *Element),
+	}, nil
+}
+
+// Domain implements Sender.
+func (l *Link) Domain() string { return l.domain.String() }
+
+// Status returns a snapshot of the link's state.
+func (l *Link) Status() LinkStatus { return l.status.get() }
+
+// Changed returns a channel that is closed at the next status change.
+func (l *Link) Changed() <-chan struct{} { return l.status.changed() }
+
+// Run connects and keeps the link connected until ctx is cancelled, then
+// closes the stream cleanly and returns. Stanzas already received are
+// handed to the handler before Run returns.
+func (l *Link) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		l.dispatch(ctx)
+	}()
+	bo := backoff{min: l.cfg.ReconnectMin, max: l.cfg.ReconnectMax}
+	for ctx.Err() == nil {
+		l.status.update(func(s *LinkStatus) { s.State = StateConnecting })
+		up, err := l.connectOnce(ctx)
+		l.status.update(func(s *LinkStatus) {
+			s.State = StateDown
+			if err != nil {
+				s.LastError = err.Error()
+			}
+		})
+		if ctx.Err() != nil {
+			break
+		}
+		if up {
+			bo.reset()
+		}
+		wait := bo.next()
+		l.log.Warn("component link down, redialling", "err", err, "in", wait.Round(time.Millisecond))
+		select {
+		case <-ctx.Done():
+		case <-time.After(wait):
+		}
+	}
+	close(l.inbox)
+	wg.Wait()
+	return nil
+}
+
+// connectOnce dials, handshakes and serves until the connection ends. up
+// reports whether the handshake succeeded.
+func (l *Link) connectOnce(ctx context.Context) (up bool, err error) {
+	dctx, cancel := context.WithTimeout(ctx, l.cfg.DialTimeout)
+	defer cancel()
+	var d net.Dialer
+	conn, err := d.DialContext(dctx, "tcp", l.cfg.Addr)
+	if err != nil {
+		return false, fmt.Errorf("component: dial %s: %w", l.cfg.Addr, err)
+	}
+	defer conn.Close()
+	deadline, _ := dctx.Deadline()
+	_ = conn.SetDeadline(deadline)
+	sess, err := mcomp.NewSession(dctx, l.domain, []byte(l.cfg.Secret), conn)
+	if err != nil {
+		return false, handshakeError(l.cfg.Addr, err)
+	}
+	_ = conn.SetDeadline(time.Time{})
+
+	l.mu.Lock()
+	l.sess, l.conn = sess, conn
+	l.mu.Unlock()
+	l.status.update(func(s *LinkStatus) {
+		s.State = StateUp
+		s.LastError = ""
+		s.Connects++
+	})
+	l.log.Info("component link up", "server", l.cfg.Addr)
+
+	sctx, stop := context.WithCancel(ctx)
+	readDone := make(chan error, 1)
+	kaDone := make(chan error, 1)
+	go func() { readDone <- l.readLoop(sctx, sess) }()
+	go func() { kaDone <- l.keepalive(sctx) }()
+
+	readFinished := false
+	select {
+	case err = <-readDone:
+		readFinished = true
+	case err = <-kaDone:
+		if err != nil {
+			l.status.update(func(s *LinkStatus) { s.Stalls++ })
+		}
+	case <-ctx.Done():
+		// Graceful close: end our stream and give the server a moment to
+		// end its own; the read loop sees that end.
+		_ = sess.Close()
+		select {
+		case <-readDone:
+			readFinished = true
+		case <-time.After(2 * time.Second):
+		}
+	}
+	stop()
+	l.mu.Lock()
+	l.sess, l.conn = nil, nil
+	l.mu.Unlock()
+	_ = conn.Close()
+	if !readFinished {
+		<-readDone // the closed conn ends it; it must not outlive the inbox
+	}
+	l.failPending()
+	return true, err
+}
+
+func handshakeError(addr string, err error) error {
+	var se stream.Error
+	if errors.As(err, &se) {
+		switch se.Err {
+		case "not-authorized":
+			return fmt.Errorf("component: %s refused the handshake (not-authorized): the secret does not match the server's component_secret", addr)
+		case "host-unknown", "improper-addressing":
+			return fmt.Errorf("component: %s does not know this component domain (%s): add a Component section for it", addr, se.Err)
+		case "conflict":
+			return fmt.Errorf("component: %s already has a component connected for this domain (conflict)", addr)
+		}
+		return fmt.Errorf("component: %s sent stream error %s during handshake", addr, se.Err)
+	}
+	return fmt.Errorf("component: handshake with %s: %w", addr, err)
+}
+
+// Send implements Sender.
+func (l *Link) Send(ctx context.Context, st *Element) error {
+	l.mu.Lock()
+	sess := l.sess
+	l.mu.Unlock()
+	if sess == nil {
+		return ErrNotConnected
+	}
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, l.cfg.WriteTimeout)
+		defer cancel()
+	}
+	if err := sess.Send(ctx, st.TokenReader()); err != nil {
+		return fmt.Errorf("component: send <%s>: %w", st.Name.Local, err)
+	}
+	return nil
+}
+
+// SendIQ implements Sender. An iq without an id gets one.
+func (l *Link) SendIQ(ctx context.Context, iq *Element) (*Element, error) {
+	id := iq.Get("id")
+	if id == "" {
+		id = NewID("iq-")
+		iq.SetAttr("id", id)
+	}
+	ch := make(chan *Element, 1)
+	l.pendMu.Lock()
+	l.pending[id] = ch
+	l.pendMu.Unlock()
+	defer func() {
+		l.pendMu.Lock()
+		delete(l.pending, id)
+		l.pendMu.Unlock()
+	}()
+	if err := l.Send(ctx, iq); err != nil {
+		return nil, err
+	}
+	select {
+	case r := <-ch:
+		if r == nil {
+			return nil, ErrNotConnected
+		}
+		return r, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("%w: %w", ErrIQTimeout, ctx.Err())
+	}
+}
+
+// deliverResponse hands an iq result or error to a waiting SendIQ.
+func (l *Link) deliverResponse(st *Element) bool {
+	if st.Name.Local != KindIQ {
+		return false
+	}
+	if t := st.Get("type"); t != TypeResult && t != TypeError {
+		return false
+	}
+	l.pendMu.Lock()
+	ch, ok := l.pending[st.Get("id")]
+	if ok {
+		delete(l.pending, st.Get("id"))
+	}
+	l.pendMu.Unlock()
+	if ok {
+		ch <- st
+	}
+	return ok
+}
+
+func (l *Link) failPending() {
+	l.pendMu.Lock()
+	defer l.pendMu.Unlock()
+	for id, ch := range l.pending {
+		ch <- nil
+		delete(l.pending, id)
+	}
+}
+
+// readLoop reads stanzas until the stream ends. It only decodes, answers
+// keepalive round trips and enqueues; handlers run on dispatch.
+func (l *Link) readLoop(ctx context.Context, sess *xmpp.Session) error {
+	r := sess.TokenReader()
+	defer r.Close()
+	for {
+		tok, err := r.Token()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return errors.New("component: server closed the stream")
+			}
+			var se stream.Error
+			if errors.As(err, &se) {
+				return fmt.Errorf("component: server sent stream error %s", se.Err)
+			}
+			return fmt.Errorf("component: read: %w", err)
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			if t.Name.Space == NSStreams || t.Name.Local == "stream" {
+				return errors.New("component: server closed the stream")
+			}
+			continue
+		case xml.StartElement:
+			if t.Name.Space == NSStreams {
+				el, _ := DecodeElement(r, t)
+				if t.Name.Local == "error" && el != nil && len(el.Children) > 0 {
+					return fmt.Errorf("component: server sent stream error %s", el.Children[0].Name.Local)
+				}
+				return fmt.Errorf("component: unexpected stream element <%s>", t.Name.Local)
+			}
+			st, err := DecodeElement(r, t)
+			if errors.Is(err, ErrTooLarge) {
+				l.log.Warn("stanza too large, refused", "kind", t.Name.Local)
+				if reply := ErrorReply(st, &StanzaError{Type: ErrTypeModify, Condition: CondPolicyViolation, Text: "stanza too large"}); reply != nil {
+					go l.Send(context.Background(), reply)
+				}
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if !IsStanza(st) {
+				l.log.Debug("ignoring non-stanza element", "name", t.Name.Local)
+				continue
+			}
+			if l.deliverResponse(st) || l.answerKeepalive(st) {
+				continue
+			}
+			select {
+			case l.inbox <- st:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+	}
+}
+
+// dispatch runs the handler for each received stanza; a panicking handler
+// is logged and answered with internal-server-error, and the link goes on.
+func (l *Link) dispatch(ctx context.Context) {
+	for st := range l.inbox {
+		l.handleOne(ctx, st)
+	}
+}
+
+func (l *Link) handleOne(ctx context.Context, st *Element) {
+	defer func() {
+		if p := recover(); p != nil {
+			l.log.Error("handler panic", "panic", p, "stack", string(debug.Stack()))
+			if r := ErrorReply(st, &StanzaError{Type: ErrTypeWait, Condition: CondInternalServerError}); r != nil {
+				_ = l.Send(ctx, r)
+			}
+		}
+	}()
+	l.h.HandleStanza(ctx, l, st)
+}
