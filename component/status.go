@@ -25,6 +25,8 @@ type LinkStatus struct {
 	// dead by the keepalive.
 	Connects uint64 `json:"connects"`
 	Stalls   uint64 `json:"stalls"`
+	// Keepalives counts keepalive round trips answered.
+	Keepalives uint64 `json:"keepalives"`
 }
 
 type statusBox struct {
@@ -46,10 +48,13 @@ func (b *statusBox) get() LinkStatus {
 func (b *statusBox) update(f func(*LinkStatus)) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	old := b.s.State
+	old := b.s
 	f(&b.s)
-	if b.s.State != old {
+	if b.s.State != old.State {
 		b.s.Since = time.Now()
+	}
+	if b.s == old {
+		return
 	}
 	close(b.ch)
 	b.ch = make(chan struct{})

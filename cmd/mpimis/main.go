@@ -1,0 +1,181 @@
+// Command mpimis is the mobile-phone / instant-messenger inter-working
+// server: an XMPP component (XEP-0114) and an SMPP ESME in one process.
+//
+//	mpimis run -config FILE      run in the foreground, logs to stderr
+//	mpimis check -config FILE    validate the configuration
+//	mpimis room -config FILE URL print the room JID for a page URL
+//	mpimis version               print the version
+//
+// This is the only package that exits the process.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+
+	"github.com/mpimis/mpimis/conf"
+	"github.com/mpimis/mpimis/ident"
+	"github.com/mpimis/mpimis/internal/app"
+)
+
+// version is set at build time with -ldflags "-X main.version=..."; a
+// go-installed binary reports its module version instead.
+var version = ""
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+}
+
+const usage = `usage: mpimis <command> [flags]
+
+commands:
+  run -config FILE       run mpimis in the foreground (logs to stderr)
+  check -config FILE     validate the configuration file
+  room -config FILE URL  print the room JID for a page URL
+  version                print the version
+`
+
+// run executes one command and returns the process exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "run":
+		return cmdRun(ctx, rest, stderr)
+	case "check":
+		return cmdCheck(rest, stdout, stderr)
+	case "room":
+		return cmdRoom(rest, stdout, stderr)
+	case "version", "-version", "--version":
+		fmt.Fprintf(stdout, "mpimis %s\n", versionString())
+		return 0
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "mpimis: unknown command %q\n%s", cmd, usage)
+	return 2
+}
+
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
+
+// flags parses the -config flag and returns the positional arguments.
+func flags(name string, args []string, stderr io.Writer) (cfgPath string, pos []string, ok bool) {
+	fs := flag.NewFlagSet("mpimis "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfgPath, "config", "mpimis.toml", "configuration file")
+	if err := fs.Parse(args); err != nil {
+		return "", nil, false
+	}
+	return cfgPath, fs.Args(), true
+}
+
+// load reads the configuration and prints every problem, one per line.
+func load(path string, stderr io.Writer) (*conf.Config, bool) {
+	cfg, err := conf.Load(path)
+	if err != nil {
+		printErrors(stderr, err)
+		return nil, false
+	}
+	return cfg, true
+}
+
+func printErrors(w io.Writer, err error) {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			printErrors(w, e)
+		}
+		return
+	}
+	fmt.Fprintln(w, err)
+}
+
+func cmdCheck(args []string, stdout, stderr io.Writer) int {
+	path, _, ok := flags("check", args, stderr)
+	if !ok {
+		return 2
+	}
+	cfg, ok := load(path, stderr)
+	if !ok {
+		return 1
+	}
+	rooms := cfg.XMPP.RoomsDomain
+	if rooms == "" {
+		rooms = "(disabled)"
+	}
+	fmt.Fprintf(stdout, "%s: OK (gateway %s, rooms %s, XMPP server %s, SMSC %s, store %s)\n",
+		path, cfg.XMPP.GatewayDomain, rooms, cfg.XMPP.Server, cfg.SMPP.Addr, cfg.Store.Path)
+	return 0
+}
+
+func cmdRoom(args []string, stdout, stderr io.Writer) int {
+	path, pos, ok := flags("room", args, stderr)
+	if !ok {
+		return 2
+	}
+	if len(pos) != 1 {
+		fmt.Fprintln(stderr, "usage: mpimis room -config FILE URL")
+		return 2
+	}
+	cfg, ok := load(path, stderr)
+	if !ok {
+		return 1
+	}
+	if cfg.XMPP.RoomsDomain == "" {
+		fmt.Fprintln(stderr, "mpimis: xmpp.rooms_domain is empty: the rooms service is disabled")
+		return 1
+	}
+	key, _, err := ident.RoomKeyFor(pos[0])
+	if err != nil {
+		fmt.Fprintf(stderr, "mpimis: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "%s@%s\n", key, cfg.XMPP.RoomsDomain)
+	return 0
+}
+
+func cmdRun(ctx context.Context, args []string, stderr io.Writer) int {
+	path, _, ok := flags("run", args, stderr)
+	if !ok {
+		return 2
+	}
+	cfg, ok := load(path, stderr)
+	if !ok {
+		return 1
+	}
+	log, err := app.NewLogger(cfg.Log, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	a, err := app.New(ctx, cfg, log, versionString())
+	if err != nil {
+		log.Error("cannot start", "err", err)
+		return 1
+	}
+	if err := a.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		log.Error("stopped with an error", "err", err)
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,99 @@
+// Package app wires mpimis together: it opens the store, builds the XMPP
+// services and links from the configuration and runs them until shut down.
+// cmd/mpimis calls it; the integration tests run it in-process.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/mpimis/mpimis/component"
+	"github.com/mpimis/mpimis/conf"
+	"github.com/mpimis/mpimis/store"
+)
+
+// App is one mpimis instance.
+type App struct {
+	cfg     *conf.Config
+	log     *slog.Logger
+	version string
+
+	Store   *store.Store
+	Gateway *component.Service
+	Rooms   *component.Service // nil when the rooms service is disabled
+	links   []*component.Link
+}
+
+// New opens the store and prepares the links; nothing connects before Run.
+func New(ctx context.Context, cfg *conf.Config, log *slog.Logger, version string) (*App, error) {
+	st, err := store.Open(ctx, cfg.Store.Path)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{cfg: cfg, log: log, version: version, Store: st}
+	a.Gateway = component.NewGatewayService(version, log.With("service", "gateway"))
+	if err := a.addLink(cfg.XMPP.GatewayDomain, a.Gateway); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if cfg.XMPP.RoomsDomain != "" {
+		a.Rooms = component.NewRoomsService(version, log.With("service", "rooms"))
+		if err := a.addLink(cfg.XMPP.RoomsDomain, a.Rooms); err != nil {
+			st.Close()
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+func (a *App) addLink(domain string, h component.Handler) error {
+	x := a.cfg.XMPP
+	l, err := component.NewLink(component.LinkConfig{
+		Addr:             x.Server,
+		Domain:           domain,
+		Secret:           x.Secret,
+		Keepalive:        x.Keepalive.Duration,
+		KeepaliveTimeout: x.KeepaliveTimeout.Duration,
+		ReconnectMax:     x.ReconnectMax.Duration,
+		Logger:           a.log,
+	}, h)
+	if err != nil {
+		return fmt.Errorf("app: %w", err)
+	}
+	a.links = append(a.links, l)
+	return nil
+}
+
+// Links returns the component links (gateway first).
+func (a *App) Links() []*component.Link { return a.links }
+
+// Run runs every link until ctx is cancelled, then closes the links
+// cleanly and flushes the store.
+func (a *App) Run(ctx context.Context) error {
+	a.log.Info("mpimis starting", "version", a.version, "gateway", a.cfg.XMPP.GatewayDomain,
+		"rooms", a.cfg.XMPP.RoomsDomain, "server", a.cfg.XMPP.Server, "store", a.cfg.Store.Path)
+	var wg sync.WaitGroup
+	for _, l := range a.links {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = l.Run(ctx)
+		}()
+	}
+	<-ctx.Done()
+	wg.Wait()
+	err := a.Store.Close()
+	a.log.Info("mpimis stopped")
+	if err != nil {
+		return fmt.Errorf("app: closing store: %w", err)
+	}
+	return nil
+}
+
+// Close releases what New opened when Run is never called.
+func (a *App) Close() error {
+	return errors.Join(a.Store.Close())
+}
