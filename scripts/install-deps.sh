@@ -1,0 +1,25 @@
+#!/bin/sh
+# Installs what mpimis' sandbox and tests need on Debian 12 when it is
+# missing: Prosody (the real XMPP server the integration tests and the
+# sandbox run). Go 1.26 must already be installed. Needs root to install.
+set -eu
+
+if ! command -v go >/dev/null 2>&1; then
+	echo "install-deps: Go 1.26 is required (https://go.dev/dl/)" >&2
+	exit 1
+fi
+
+missing=""
+[ -x /usr/bin/prosody ] || missing="$missing prosody"
+
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "install-deps: need root to install:$missing" >&2
+		exit 1
+	fi
+	echo "install-deps: installing$missing"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+	# Debian may start the system Prosody on install; the sandbox and the
+	# tests run their own instance on other ports, so leave it be.
+fi
