@@ -47,7 +47,7 @@ func (l *Link) ping(ctx context.Context) error {
 		return fmt.Errorf("component: keepalive: no answer within %s: %w", l.cfg.KeepaliveTimeout, err)
 	}
 	l.log.Debug("keepalive", "rtt", time.Since(start))
-	l.status.update(func(s *LinkStatus) { s.Keepalives++ })
+	l.setStatus(func(s *LinkStatus) { s.Keepalives++ })
 	return nil
 }
 

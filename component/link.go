@@ -17,6 +17,9 @@ import (
 	mcomp "mellium.im/xmpp/component"
 	"mellium.im/xmpp/jid"
 	"mellium.im/xmpp/stream"
+
+	"github.com/mpimis/mpimis/internal/backoff"
+	"github.com/mpimis/mpimis/internal/watch"
 )
 
 // LinkConfig configures one component connection.
@@ -84,7 +87,7 @@ type Link struct {
 	h      Handler
 	log    *slog.Logger
 	domain jid.JID
-	status *statusBox
+	status *watch.Box[LinkStatus]
 	inbox  chan *Element
 
 	mu   sync.Mutex // guards sess and conn
@@ -111,7 +114,7 @@ func NewLink(cfg LinkConfig, h Handler) (*Link, error) {
 		h:       h,
 		log:     cfg.Logger.With("link", d.String()),
 		domain:  d,
-		status:  newStatusBox(d.String()),
+		status:  watch.New(LinkStatus{Domain: d.String(), State: StateDown, Since: time.Now()}),
 		inbox:   make(chan *Element, cfg.InboxSize),
 		pending: make(map[string]chan *Element),
 	}, nil
@@ -121,10 +124,21 @@ func NewLink(cfg LinkConfig, h Handler) (*Link, error) {
 func (l *Link) Domain() string { return l.domain.String() }
 
 // Status returns a snapshot of the link's state.
-func (l *Link) Status() LinkStatus { return l.status.get() }
+func (l *Link) Status() LinkStatus { return l.status.Get() }
 
 // Changed returns a channel that is closed at the next status change.
-func (l *Link) Changed() <-chan struct{} { return l.status.changed() }
+func (l *Link) Changed() <-chan struct{} { return l.status.Changed() }
+
+// setStatus updates the status; Since moves when the state does.
+func (l *Link) setStatus(f func(*LinkStatus)) {
+	l.status.Update(func(s *LinkStatus) {
+		old := s.State
+		f(s)
+		if s.State != old {
+			s.Since = time.Now()
+		}
+	})
+}
 
 // Run connects and keeps the link connected until ctx is cancelled, then
 // closes the stream cleanly and returns. Stanzas already received are
@@ -136,11 +150,11 @@ func (l *Link) Run(ctx context.Context) error {
 		defer wg.Done()
 		l.dispatch(ctx)
 	}()
-	bo := backoff{min: l.cfg.ReconnectMin, max: l.cfg.ReconnectMax}
+	bo := backoff.Backoff{Min: l.cfg.ReconnectMin, Max: l.cfg.ReconnectMax}
 	for ctx.Err() == nil {
-		l.status.update(func(s *LinkStatus) { s.State = StateConnecting })
+		l.setStatus(func(s *LinkStatus) { s.State = StateConnecting })
 		up, err := l.connectOnce(ctx)
-		l.status.update(func(s *LinkStatus) {
+		l.setStatus(func(s *LinkStatus) {
 			s.State = StateDown
 			if err != nil {
 				s.LastError = err.Error()
@@ -150,9 +164,9 @@ func (l *Link) Run(ctx context.Context) error {
 			break
 		}
 		if up {
-			bo.reset()
+			bo.Reset()
 		}
-		wait := bo.next()
+		wait := bo.Next()
 		l.log.Warn("component link down, redialling", "err", err, "in", wait.Round(time.Millisecond))
 		select {
 		case <-ctx.Done():
@@ -186,7 +200,7 @@ func (l *Link) connectOnce(ctx context.Context) (up bool, err error) {
 	l.mu.Lock()
 	l.sess, l.conn = sess, conn
 	l.mu.Unlock()
-	l.status.update(func(s *LinkStatus) {
+	l.setStatus(func(s *LinkStatus) {
 		s.State = StateUp
 		s.LastError = ""
 		s.Connects++
@@ -205,7 +219,7 @@ func (l *Link) connectOnce(ctx context.Context) (up bool, err error) {
 		readFinished = true
 	case err = <-kaDone:
 		if err != nil {
-			l.status.update(func(s *LinkStatus) { s.Stalls++ })
+			l.setStatus(func(s *LinkStatus) { s.Stalls++ })
 		}
 	case <-ctx.Done():
 		// Graceful close: end our stream and give the server a moment to
