@@ -40,7 +40,7 @@ func (l *Link) ping(ctx context.Context) error {
 	defer cancel()
 	d := l.Domain()
 	iq := NewElement(NSComponent, KindIQ, "type", TypeGet,
-		"id", fmt.Sprintf("%s%d", keepalivePrefix, l.kaSeq.Add(1)),
+		"id", fmt.Sprintf("%s%s-%d", keepalivePrefix, d, l.kaSeq.Add(1)),
 		"from", d, "to", d).Add(NewElement(NSPing, "ping"))
 	start := time.Now()
 	if _, err := l.SendIQ(pctx, iq); err != nil {
@@ -51,11 +51,13 @@ func (l *Link) ping(ctx context.Context) error {
 	return nil
 }
 
-// answerKeepalive answers, on the read loop, the keepalive pings this link
-// sent to itself, so a busy handler cannot make a healthy link look dead.
+// answerKeepalive answers, on the read loop, the keepalive pings of this
+// process (sent by a link from its domain to itself; with ejabberd it may
+// arrive on a sibling link), so a busy handler cannot make a healthy link
+// look dead. Only the server can set a from of our own domain.
 func (l *Link) answerKeepalive(st *Element) bool {
 	if st.Name.Local != KindIQ || st.Get("type") != TypeGet ||
-		!strings.HasPrefix(st.Get("id"), keepalivePrefix) || st.Get("from") != l.Domain() {
+		!strings.HasPrefix(st.Get("id"), keepalivePrefix) || st.Get("from") == "" || st.Get("from") != st.Get("to") {
 		return false
 	}
 	if p := Payload(st); p == nil || p.Name.Space != NSPing {

@@ -35,6 +35,9 @@ type LinkConfig struct {
 	DialTimeout      time.Duration // TCP connect plus handshake (default 10s)
 	WriteTimeout     time.Duration // per stanza (default 10s)
 	InboxSize        int           // stanzas buffered between read loop and handler (default 1024)
+	// Tracker matches iq answers to SendIQ calls; links of one process
+	// share one (nil: the link gets its own).
+	Tracker *Tracker
 
 	Logger *slog.Logger
 }
@@ -56,6 +59,9 @@ func (c *LinkConfig) setDefaults() {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Tracker == nil {
+		c.Tracker = NewTracker()
 	}
 }
 
@@ -95,7 +101,7 @@ type Link struct {
 	conn net.Conn
 
 	pendMu  sync.Mutex
-	pending map[string]chan *Element
+	pending map[string]bool // ids of SendIQ calls made through this link
 
 	kaSeq atomic.Uint64
 }
@@ -116,7 +122,7 @@ func NewLink(cfg LinkConfig, h Handler) (*Link, error) {
 		domain:  d,
 		status:  watch.New(LinkStatus{Domain: d.String(), State: StateDown, Since: time.Now()}),
 		inbox:   make(chan *Element, cfg.InboxSize),
-		pending: make(map[string]chan *Element),
+		pending: make(map[string]bool),
 	}, nil
 }
 
@@ -278,16 +284,18 @@ func (l *Link) Send(ctx context.Context, st *Element) error {
 	return nil
 }
 
-// SendIQ implements Sender. An iq without an id gets one.
+// SendIQ implements Sender. An iq without an id gets one. The answer may
+// arrive on any link sharing this link's Tracker.
 func (l *Link) SendIQ(ctx context.Context, iq *Element) (*Element, error) {
 	id := iq.Get("id")
 	if id == "" {
 		id = NewID("iq-")
 		iq.SetAttr("id", id)
 	}
-	ch := make(chan *Element, 1)
+	ch, done := l.cfg.Tracker.wait(id)
+	defer done()
 	l.pendMu.Lock()
-	l.pending[id] = ch
+	l.pending[id] = true
 	l.pendMu.Unlock()
 	defer func() {
 		l.pendMu.Lock()
@@ -308,33 +316,16 @@ func (l *Link) SendIQ(ctx context.Context, iq *Element) (*Element, error) {
 	}
 }
 
-// deliverResponse hands an iq result or error to a waiting SendIQ.
-func (l *Link) deliverResponse(st *Element) bool {
-	if st.Name.Local != KindIQ {
-		return false
-	}
-	if t := st.Get("type"); t != TypeResult && t != TypeError {
-		return false
-	}
-	l.pendMu.Lock()
-	ch, ok := l.pending[st.Get("id")]
-	if ok {
-		delete(l.pending, st.Get("id"))
-	}
-	l.pendMu.Unlock()
-	if ok {
-		ch <- st
-	}
-	return ok
-}
-
+// failPending ends the SendIQ calls made through this link when it goes
+// down: their answers can no longer come.
 func (l *Link) failPending() {
 	l.pendMu.Lock()
-	defer l.pendMu.Unlock()
-	for id, ch := range l.pending {
-		ch <- nil
-		delete(l.pending, id)
+	ids := make([]string, 0, len(l.pending))
+	for id := range l.pending {
+		ids = append(ids, id)
 	}
+	l.pendMu.Unlock()
+	l.cfg.Tracker.fail(ids)
 }
 
 // readLoop reads stanzas until the stream ends. It only decodes, answers
@@ -383,7 +374,7 @@ func (l *Link) readLoop(ctx context.Context, sess *xmpp.Session) error {
 				l.log.Debug("ignoring non-stanza element", "name", t.Name.Local)
 				continue
 			}
-			if l.deliverResponse(st) || l.answerKeepalive(st) {
+			if l.cfg.Tracker.deliver(st) || l.answerKeepalive(st) {
 				continue
 			}
 			select {

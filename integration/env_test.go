@@ -69,7 +69,7 @@ func lastLines(s string, n int) string {
 }
 
 // testConfig returns an mpimis configuration for p with the store in dir.
-func testConfig(p *prosody.Server, dir string) *conf.Config {
+func testConfig(p xmppServer, dir string) *conf.Config {
 	cfg := conf.Defaults()
 	cfg.XMPP.Server = p.ComponentAddr()
 	cfg.XMPP.Secret = secret
@@ -92,7 +92,7 @@ type mpimis struct {
 
 // startMpimis runs mpimis in-process against p and waits until both links
 // are up. It is shut down (and must stop cleanly) when the test ends.
-func startMpimis(t *testing.T, p *prosody.Server, tweak func(*conf.Config)) *mpimis {
+func startMpimis(t *testing.T, p xmppServer, tweak func(*conf.Config)) *mpimis {
 	t.Helper()
 	cfg := testConfig(p, t.TempDir())
 	if tweak != nil {
@@ -151,7 +151,7 @@ func (m *mpimis) waitLinks(t *testing.T, cond func(component.LinkStatus) bool, w
 }
 
 // login connects a test user.
-func login(t *testing.T, p *prosody.Server, user string) *xmpptest.Client {
+func login(t *testing.T, p xmppServer, user string) *xmpptest.Client {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()

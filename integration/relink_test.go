@@ -10,15 +10,18 @@ import (
 	"github.com/mpimis/mpimis/internal/xmpptest"
 )
 
-// TestIntegrationRelinkAfterProsodyRestart: when Prosody restarts, both
+// TestIntegrationRelinkAfterServerRestart: when the server restarts, both
 // links come back by themselves and answer again.
-func TestIntegrationRelinkAfterProsodyRestart(t *testing.T) {
-	p := startProsody(t)
+func TestIntegrationRelinkAfterServerRestart(t *testing.T) {
+	eachServer(t, testRelinkAfterRestart)
+}
+
+func testRelinkAfterRestart(t *testing.T, p xmppServer) {
 	m := startMpimis(t, p, nil)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
-	must(t, p.Restart(ctx), "restart prosody")
+	must(t, p.Restart(ctx), "restart the server")
 	m.waitLinks(t, func(s component.LinkStatus) bool {
 		return s.State == component.StateUp && s.Connects >= 2
 	}, "up again after the restart")
@@ -33,11 +36,14 @@ func TestIntegrationRelinkAfterProsodyRestart(t *testing.T) {
 	}
 }
 
-// TestIntegrationKeepaliveThroughProsody: the keepalive round trip (a ping
+// TestIntegrationKeepaliveThroughServer: the keepalive round trip (a ping
 // from the component to itself, routed by the server) works with a real
-// Prosody, so a healthy link is never declared dead.
-func TestIntegrationKeepaliveThroughProsody(t *testing.T) {
-	p := startProsody(t)
+// Prosody and a real ejabberd, so a healthy link is never declared dead.
+func TestIntegrationKeepaliveThroughServer(t *testing.T) {
+	eachServer(t, testKeepalive)
+}
+
+func testKeepalive(t *testing.T, p xmppServer) {
 	m := startMpimis(t, p, func(c *conf.Config) {
 		c.XMPP.Keepalive = conf.Duration{Duration: time.Second}
 		c.XMPP.KeepaliveTimeout = conf.Duration{Duration: time.Second}

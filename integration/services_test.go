@@ -19,9 +19,12 @@ func features(q *component.Element) []string {
 }
 
 // TestIntegrationServiceDiscovery: a standard client sees both domains'
-// identities and features through a real Prosody.
+// identities and features through a real Prosody and a real ejabberd.
 func TestIntegrationServiceDiscovery(t *testing.T) {
-	p := startProsody(t)
+	eachServer(t, testServiceDiscovery)
+}
+
+func testServiceDiscovery(t *testing.T, p xmppServer) {
 	startMpimis(t, p, nil)
 	alice := login(t, p, "alice")
 
@@ -57,7 +60,10 @@ func TestIntegrationServiceDiscovery(t *testing.T) {
 // TestIntegrationPingVersionUnknown: ping and version answer on both
 // domains; a payload nobody handles gets service-unavailable.
 func TestIntegrationPingVersionUnknown(t *testing.T) {
-	p := startProsody(t)
+	eachServer(t, testPingVersionUnknown)
+}
+
+func testPingVersionUnknown(t *testing.T, p xmppServer) {
 	startMpimis(t, p, nil)
 	alice := login(t, p, "alice")
 	for i, d := range []string{gwDomain, roomsDomain} {

@@ -25,6 +25,8 @@ type App struct {
 	Gateway *component.Service
 	Rooms   *component.Service // nil when the rooms service is disabled
 	links   []*component.Link
+	router  *component.Router
+	tracker *component.Tracker
 }
 
 // New opens the store and prepares the links; nothing connects before Run.
@@ -33,7 +35,8 @@ func New(ctx context.Context, cfg *conf.Config, log *slog.Logger, version string
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, version: version, Store: st}
+	a := &App{cfg: cfg, log: log, version: version, Store: st,
+		router: component.NewRouter(), tracker: component.NewTracker()}
 	a.Gateway = component.NewGatewayService(version, log.With("service", "gateway"))
 	if err := a.addLink(cfg.XMPP.GatewayDomain, a.Gateway); err != nil {
 		st.Close()
@@ -49,6 +52,8 @@ func New(ctx context.Context, cfg *conf.Config, log *slog.Logger, version string
 	return a, nil
 }
 
+// addLink creates the link of domain; stanzas addressed to domain reach h
+// whichever link they arrive on (see component.Router).
 func (a *App) addLink(domain string, h component.Handler) error {
 	x := a.cfg.XMPP
 	l, err := component.NewLink(component.LinkConfig{
@@ -59,10 +64,12 @@ func (a *App) addLink(domain string, h component.Handler) error {
 		KeepaliveTimeout: x.KeepaliveTimeout.Duration,
 		ReconnectMax:     x.ReconnectMax.Duration,
 		Logger:           a.log,
-	}, h)
+		Tracker:          a.tracker,
+	}, a.router)
 	if err != nil {
 		return fmt.Errorf("app: %w", err)
 	}
+	a.router.Add(domain, h, l)
 	a.links = append(a.links, l)
 	return nil
 }
