@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/BurntSushi/toml v1.6.0
+	github.com/fiorix/go-smpp v0.0.0-20210403173735-2894b96e70ba
 	github.com/nyaruka/phonenumbers v1.8.1
 	golang.org/x/net v0.61.0
 	mellium.im/sasl v0.3.2

@@ -20,4 +20,15 @@
 //
 // Privacy: nothing in this layer formats a phone number into an error or a
 // String result; [PartKey] redacts its addresses when printed.
+//
+// The session (session*.go, pdu*.go, window.go, throttle.go) is the ESME
+// side of one SMPP 3.4 transceiver bind, built on go-smpp's pdufield and
+// pdutlv codecs with framing of our own: bind with backoff on refusal,
+// enquire_link both ways, responses matched by command and sequence number
+// (so a deliver_sm that shares a sequence number with an outstanding
+// submit_sm is never taken for its response), a window of outstanding
+// submit_sm that waits rather than fails, a TPS cap on submits only, MO
+// handed to an MOHandler whose returned status becomes the deliver_sm_resp
+// (so the SMSC is acknowledged only once the message is durable), and
+// reconnect with backoff after any loss of the link.
 package smsbridge
