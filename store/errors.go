@@ -25,6 +25,15 @@ var (
 	// ErrInvalid means an argument was rejected before reaching the database
 	// (empty phone, non-numeric imid, a state that cannot be set, ...).
 	ErrInvalid = errors.New("store: invalid argument")
+	// ErrNotPending means a queued message is no longer waiting to be sent
+	// or processed (it was sent, delivered, failed or done), so it cannot
+	// be retried or failed any more.
+	ErrNotPending = errors.New("store: message is no longer pending")
+	// ErrTooManyParts means the reassembly table already holds
+	// [MaxMOPartGroups] incomplete concatenated MO messages and the part
+	// would start another: the SMS side answers with an error status so
+	// that the SMSC retries later.
+	ErrTooManyParts = errors.New("store: too many incomplete concatenated messages")
 )
 
 // tooNewError reports both schema versions; it unwraps to ErrTooNew.

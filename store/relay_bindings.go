@@ -1,0 +1,136 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// CreateBindingFromMO is [Store.CreateBinding] for a phone bound on first
+// use: in the same transaction it records moID as the MO that created the
+// binding, so that when that MO is handed to the relay again after a crash
+// the relay knows it still owes the user the "you are ..." message
+// ([Store.RegisteringMO]). Arguments and errors are those of CreateBinding,
+// plus [ErrInvalid] for a moID that is not positive.
+func (s *Store) CreateBindingFromMO(ctx context.Context, b *Binding, moID int64) error {
+	if moID <= 0 {
+		return fmt.Errorf("%w: mo id must be positive", ErrInvalid)
+	}
+	if !validIMID(b.IMID) {
+		return fmt.Errorf("%w: imid must be a non-empty string of digits", ErrInvalid)
+	}
+	if b.Phone == "" {
+		return fmt.Errorf("%w: empty phone number", ErrInvalid)
+	}
+	st := b.State
+	if st == "" {
+		st = StateActive
+	}
+	if st != StateActive && st != StateOptOut {
+		return fmt.Errorf("%w: a binding cannot be created in state %q", ErrInvalid, st)
+	}
+	nick := strings.ToLower(b.Nick)
+	created := s.now()
+	err := s.WriteTx(ctx, func(tx *sql.Tx) error {
+		// Same order of checks as CreateBinding: phone, then imid, then
+		// (through the unique index) nick.
+		for _, c := range []struct {
+			query, arg string
+			err        error
+		}{
+			{"SELECT 1 FROM bindings WHERE phone = ?", b.Phone, ErrPhoneBound},
+			{"SELECT 1 FROM bindings WHERE imid = ?", b.IMID, ErrIMIDTaken},
+		} {
+			var one int
+			switch err := tx.QueryRowContext(ctx, c.query, c.arg).Scan(&one); {
+			case err == nil:
+				return c.err
+			case !errors.Is(err, sql.ErrNoRows):
+				return fmt.Errorf("store: create binding: %w", err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx,
+			"INSERT INTO bindings ("+bindingColumns+") VALUES (?, ?, ?, ?, ?, ?)",
+			b.IMID, b.Phone, nullString(nick), string(st), created.UnixMilli(), created.UnixMilli()); err != nil {
+			if mapped := mapConstraint(err); mapped != nil {
+				return mapped
+			}
+			return fmt.Errorf("store: create binding: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx,
+			"INSERT INTO relay_registrations (imid, mo_id) VALUES (?, ?)", b.IMID, moID); err != nil {
+			return fmt.Errorf("store: create binding: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	b.Nick, b.State = nick, st
+	b.CreatedAt, b.UpdatedAt = fromMillis(created.UnixMilli()), fromMillis(created.UnixMilli())
+	return nil
+}
+
+// RegisteringMO returns the id of the MO that created the live binding imid
+// through [Store.CreateBindingFromMO], or 0 if it was created otherwise
+// (REG) or is unknown.
+func (s *Store) RegisteringMO(ctx context.Context, imid string) (int64, error) {
+	var id int64
+	err := s.read.QueryRowContext(ctx, "SELECT mo_id FROM relay_registrations WHERE imid = ?", imid).Scan(&id)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return 0, nil
+	case err != nil:
+		return 0, fmt.Errorf("store: registering mo: %w", err)
+	}
+	return id, nil
+}
+
+// UnbindAll is UNREG: in one transaction it deletes everything tied to the
+// live binding imid (its suspension, blocks, buddies, sticky correspondent,
+// registering MO and daily counters, and every other user's block, buddy
+// row and sticky correspondent naming it) and retires the binding (phone
+// and nick cleared, imid reserved forever). It fails with [ErrNotFound] if
+// imid is unknown or already retired, and then changes nothing.
+func (s *Store) UnbindAll(ctx context.Context, imid string) error {
+	peer := IMIDPeer(imid)
+	return s.WriteTx(ctx, func(tx *sql.Tx) error {
+		if err := liveTx(ctx, tx, imid); err != nil {
+			return err
+		}
+		for _, q := range []struct {
+			sql  string
+			args []any
+		}{
+			{"DELETE FROM relay_suspensions WHERE imid = ?", []any{imid}},
+			{"DELETE FROM relay_registrations WHERE imid = ?", []any{imid}},
+			{"DELETE FROM relay_blocks WHERE owner_imid = ? OR blocked = ?", []any{imid, peer}},
+			{"DELETE FROM relay_buddies WHERE owner_imid = ? OR buddy = ?", []any{imid, peer}},
+			{"DELETE FROM relay_sticky WHERE owner_imid = ? OR peer = ?", []any{imid, peer}},
+			{"DELETE FROM relay_sent WHERE sender = ?", []any{peer}},
+			{"UPDATE bindings SET phone = NULL, nick = NULL, state = ?, updated_at = ? WHERE imid = ?",
+				[]any{string(StateRetired), s.now().UnixMilli(), imid}},
+		} {
+			if _, err := tx.ExecContext(ctx, q.sql, q.args...); err != nil {
+				return fmt.Errorf("store: unbind: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// liveTx returns nil if imid is a live (active or opted-out) binding,
+// [ErrNotFound] if it is unknown or retired.
+func liveTx(ctx context.Context, tx *sql.Tx, imid string) error {
+	var one int
+	err := tx.QueryRowContext(ctx, "SELECT 1 FROM bindings WHERE imid = ? AND state <> 'retired'", imid).Scan(&one)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return ErrNotFound
+	case err != nil:
+		return fmt.Errorf("store: read binding: %w", err)
+	}
+	return nil
+}
