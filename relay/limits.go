@@ -1,0 +1,144 @@
+package relay
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// sweepEvery is how many calls a limiter lets pass between sweeps of its
+// stale keys.
+const sweepEvery = 1024
+
+// rateLimiter allows at most limit events per key in any sliding window of
+// the given length. It is in memory: a restart forgets the last minute,
+// which is harmless (the daily cap is stored).
+type rateLimiter struct {
+	limit  int
+	window time.Duration
+
+	mu    sync.Mutex
+	hits  map[string][]time.Time
+	calls int
+}
+
+func newRateLimiter(limit int, window time.Duration) *rateLimiter {
+	return &rateLimiter{limit: limit, window: window, hits: map[string][]time.Time{}}
+}
+
+// allow records an event for key at now and reports whether it is within
+// the limit; a refused event is not recorded. limit <= 0 allows all.
+func (r *rateLimiter) allow(key string, now time.Time) bool {
+	if r.limit <= 0 {
+		return true
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls++
+	if r.calls%sweepEvery == 0 {
+		r.sweep(now)
+	}
+	h := recent(r.hits[key], now, r.window)
+	if len(h) >= r.limit {
+		r.hits[key] = h
+		return false
+	}
+	r.hits[key] = append(h, now)
+	return true
+}
+
+// sweep drops keys with no event in the window.
+func (r *rateLimiter) sweep(now time.Time) {
+	for k, h := range r.hits {
+		if len(recent(h, now, r.window)) == 0 {
+			delete(r.hits, k)
+		}
+	}
+}
+
+// recent drops the times of h older than window before now (h is sorted).
+func recent(h []time.Time, now time.Time, window time.Duration) []time.Time {
+	i := 0
+	for i < len(h) && now.Sub(h[i]) >= window {
+		i++
+	}
+	return h[i:]
+}
+
+// noticeGate lets one notice per key through per period, so that a phone
+// over a limit is told once, not on every message (an auto-responder would
+// otherwise answer every notice).
+type noticeGate struct {
+	mu    sync.Mutex
+	last  map[string]time.Time
+	calls int
+}
+
+func newNoticeGate() *noticeGate { return &noticeGate{last: map[string]time.Time{}} }
+
+// once reports whether a notice for key may go out at now, and if so
+// records it.
+func (g *noticeGate) once(key string, now time.Time, period time.Duration) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.calls++
+	if g.calls%sweepEvery == 0 {
+		for k, t := range g.last {
+			if now.Sub(t) >= 24*time.Hour {
+				delete(g.last, k)
+			}
+		}
+	}
+	if t, ok := g.last[key]; ok && now.Sub(t) < period {
+		return false
+	}
+	g.last[key] = now
+	return true
+}
+
+// limitHit says which limit refused a message.
+type limitHit int
+
+const (
+	withinLimits limitHit = iota
+	overMinute
+	overDay
+)
+
+// takeLimits counts one message from sender (a peer: an XMPP bare JID or
+// an imid peer) against the per-minute rate and the daily cap. Once per
+// UTC day it also prunes the stored counts of earlier days.
+func (c *Core) takeLimits(ctx context.Context, sender string, now time.Time) (limitHit, error) {
+	if !c.rate.allow(sender, now) {
+		return overMinute, nil
+	}
+	day := now.UTC().Format(time.DateOnly)
+	c.pruneDays(ctx, day)
+	if c.cfg.SMSPerDay <= 0 {
+		return withinLimits, nil
+	}
+	_, ok, err := c.st.TakeDailyQuota(ctx, sender, day, c.cfg.SMSPerDay)
+	if err != nil {
+		return withinLimits, err
+	}
+	if !ok {
+		return overDay, nil
+	}
+	return withinLimits, nil
+}
+
+// pruneDays deletes stored daily counts of days before day, once per day.
+func (c *Core) pruneDays(ctx context.Context, day string) {
+	c.pruneMu.Lock()
+	due := c.prunedDay != day
+	c.prunedDay = day
+	c.pruneMu.Unlock()
+	if !due {
+		return
+	}
+	if n, err := c.st.PruneSent(ctx, day); err != nil {
+		c.log.Warn("relay: pruning daily counts", "err", err)
+	} else if n > 0 {
+		c.log.Debug("relay: pruned daily counts", "rows", n)
+	}
+}
