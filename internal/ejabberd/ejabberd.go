@@ -18,6 +18,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mpimis/mpimis/internal/loopback"
 )
 
 // Ctl is the control script.
@@ -49,15 +51,6 @@ func Available() bool {
 	return err == nil
 }
 
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
 // New prepares a node in a fresh directory (ejabberdctl runs as the
 // ejabberd user, so the directory cannot live under a root-only tempdir).
 func New(o Options) (*Server, error) {
@@ -70,14 +63,8 @@ func New(o Options) (*Server, error) {
 	if o.Secret == "" {
 		o.Secret = "secret"
 	}
-	for _, p := range []*int{&o.C2SPort, &o.ComponentPort} {
-		if *p == 0 {
-			port, err := freePort()
-			if err != nil {
-				return nil, fmt.Errorf("ejabberd: %w", err)
-			}
-			*p = port
-		}
+	if err := loopback.FillPorts(&o.C2SPort, &o.ComponentPort); err != nil {
+		return nil, fmt.Errorf("ejabberd: %w", err)
 	}
 	dir, err := os.MkdirTemp("", "mpimis-ejabberd-")
 	if err != nil {

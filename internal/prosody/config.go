@@ -63,7 +63,11 @@ func configText(o *Options) string {
 	p(`https_ports = { }`)
 	p(`consider_websocket_secure = true`)
 	p(`certificates = %s`, luaString(o.Dir))
-	p(`modules_enabled = { "roster", "saslauth", "tls", "disco", "ping", "posix", "version", "websocket", "bosh" }`)
+	mods := `"roster", "saslauth", "tls", "disco", "ping", "posix", "version", "websocket", "bosh"`
+	if o.Debug {
+		mods += `, "stanza_debug"` // whole stanzas in the log, not just opening tags
+	}
+	p(`modules_enabled = { %s }`, mods)
 	p(`modules_disabled = { "s2s" }`)
 	p(`authentication = "internal_plain"`)
 	p(`allow_unencrypted_plain_auth = true`)

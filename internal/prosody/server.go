@@ -3,15 +3,8 @@ package prosody
 import (
 	"bufio"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
 	"fmt"
-	"math/big"
 	"net"
 	"os"
 	"os/exec"
@@ -20,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/mpimis/mpimis/internal/loopback"
 )
 
 // Binary is the Prosody executable.
@@ -39,14 +34,7 @@ func Available() bool {
 }
 
 // FreePort returns a currently unused loopback TCP port.
-func FreePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
+func FreePort() (int, error) { return loopback.FreePort() }
 
 // New prepares a server in o.Dir (created if needed): configuration,
 // certificate, users. It does not start it.
@@ -55,14 +43,8 @@ func New(o Options) (*Server, error) {
 	if o.Dir == "" {
 		return nil, errors.New("prosody: Options.Dir is required")
 	}
-	for _, p := range []*int{&o.C2SPort, &o.ComponentPort, &o.HTTPPort} {
-		if *p == 0 {
-			port, err := FreePort()
-			if err != nil {
-				return nil, fmt.Errorf("prosody: %w", err)
-			}
-			*p = port
-		}
+	if err := loopback.FillPorts(&o.C2SPort, &o.ComponentPort, &o.HTTPPort); err != nil {
+		return nil, fmt.Errorf("prosody: %w", err)
 	}
 	if err := os.MkdirAll(filepath.Join(o.Dir, "data"), 0o700); err != nil {
 		return nil, fmt.Errorf("prosody: %w", err)
@@ -228,37 +210,14 @@ func (s *Server) tail() string {
 	return strings.Join(lines, "\n")
 }
 
-// writeCert writes a self-signed certificate for the given names.
+// writeCert writes a self-signed certificate and its key for the names.
 func writeCert(dir string, names []string) error {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	c, k, err := loopback.SelfSigned(names...)
 	if err != nil {
 		return fmt.Errorf("prosody: %w", err)
 	}
-	var dns []string
-	for _, n := range names {
-		if n != "" {
-			dns = append(dns, n)
-		}
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(time.Now().UnixNano()),
-		Subject:      pkix.Name{CommonName: dns[0]},
-		DNSNames:     dns,
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(24 * 365 * time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "cert.pem"), c, 0o600); err != nil {
 		return fmt.Errorf("prosody: %w", err)
 	}
-	kb, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		return fmt.Errorf("prosody: %w", err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "cert.pem"), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
-		return fmt.Errorf("prosody: %w", err)
-	}
-	return os.WriteFile(filepath.Join(dir, "key.pem"), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kb}), 0o600)
+	return os.WriteFile(filepath.Join(dir, "key.pem"), k, 0o600)
 }
