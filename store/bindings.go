@@ -21,6 +21,12 @@ const bindingColumns = "imid, phone, nick, state, created_at, updated_at"
 // is used, and [ErrInvalid] for a malformed argument. When several of these
 // hold at once, the phone is reported first, then the imid, then the nick.
 func (s *Store) CreateBinding(ctx context.Context, b *Binding) error {
+	return s.createBinding(ctx, b, nil)
+}
+
+// createBinding is CreateBinding; then, if not nil, runs in the same
+// transaction after the insert.
+func (s *Store) createBinding(ctx context.Context, b *Binding, then func(*sql.Tx) error) error {
 	if !validIMID(b.IMID) {
 		return fmt.Errorf("%w: imid must be a non-empty string of digits", ErrInvalid)
 	}
@@ -70,6 +76,9 @@ func (s *Store) CreateBinding(ctx context.Context, b *Binding) error {
 				return mapped
 			}
 			return fmt.Errorf("store: create binding: %w", err)
+		}
+		if then != nil {
+			return then(tx)
 		}
 		return nil
 	})

@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
+	"time"
 )
 
 // CreateBindingFromMO is [Store.CreateBinding] for a phone bound on first
@@ -18,59 +18,14 @@ func (s *Store) CreateBindingFromMO(ctx context.Context, b *Binding, moID int64)
 	if moID <= 0 {
 		return fmt.Errorf("%w: mo id must be positive", ErrInvalid)
 	}
-	if !validIMID(b.IMID) {
-		return fmt.Errorf("%w: imid must be a non-empty string of digits", ErrInvalid)
-	}
-	if b.Phone == "" {
-		return fmt.Errorf("%w: empty phone number", ErrInvalid)
-	}
-	st := b.State
-	if st == "" {
-		st = StateActive
-	}
-	if st != StateActive && st != StateOptOut {
-		return fmt.Errorf("%w: a binding cannot be created in state %q", ErrInvalid, st)
-	}
-	nick := strings.ToLower(b.Nick)
-	created := s.now()
-	err := s.WriteTx(ctx, func(tx *sql.Tx) error {
-		// Same order of checks as CreateBinding: phone, then imid, then
-		// (through the unique index) nick.
-		for _, c := range []struct {
-			query, arg string
-			err        error
-		}{
-			{"SELECT 1 FROM bindings WHERE phone = ?", b.Phone, ErrPhoneBound},
-			{"SELECT 1 FROM bindings WHERE imid = ?", b.IMID, ErrIMIDTaken},
-		} {
-			var one int
-			switch err := tx.QueryRowContext(ctx, c.query, c.arg).Scan(&one); {
-			case err == nil:
-				return c.err
-			case !errors.Is(err, sql.ErrNoRows):
-				return fmt.Errorf("store: create binding: %w", err)
-			}
-		}
-		if _, err := tx.ExecContext(ctx,
-			"INSERT INTO bindings ("+bindingColumns+") VALUES (?, ?, ?, ?, ?, ?)",
-			b.IMID, b.Phone, nullString(nick), string(st), created.UnixMilli(), created.UnixMilli()); err != nil {
-			if mapped := mapConstraint(err); mapped != nil {
-				return mapped
-			}
-			return fmt.Errorf("store: create binding: %w", err)
-		}
+	b.CreatedAt, b.UpdatedAt = time.Time{}, time.Time{}
+	return s.createBinding(ctx, b, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx,
 			"INSERT INTO relay_registrations (imid, mo_id) VALUES (?, ?)", b.IMID, moID); err != nil {
 			return fmt.Errorf("store: create binding: %w", err)
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	b.Nick, b.State = nick, st
-	b.CreatedAt, b.UpdatedAt = fromMillis(created.UnixMilli()), fromMillis(created.UnixMilli())
-	return nil
 }
 
 // RegisteringMO returns the id of the MO that created the live binding imid
