@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"testing"
 )
@@ -24,7 +23,7 @@ func BenchmarkGetBindingByPhone(b *testing.B) {
 	ctx := context.Background()
 	s, _ := openTest(b)
 	const n = 1000
-	err := s.WriteTx(ctx, func(tx *sql.Tx) error {
+	err := s.WriteTx(ctx, func(tx *Tx) error {
 		for i := range n {
 			if _, err := tx.ExecContext(ctx,
 				"INSERT INTO bindings (imid, phone, state, created_at, updated_at) VALUES (?, ?, 'active', 0, 0)",

@@ -26,7 +26,7 @@ func (s *Store) CreateBinding(ctx context.Context, b *Binding) error {
 
 // createBinding is CreateBinding; then, if not nil, runs in the same
 // transaction after the insert.
-func (s *Store) createBinding(ctx context.Context, b *Binding, then func(*sql.Tx) error) error {
+func (s *Store) createBinding(ctx context.Context, b *Binding, then func(*Tx) error) error {
 	if !validIMID(b.IMID) {
 		return fmt.Errorf("%w: imid must be a non-empty string of digits", ErrInvalid)
 	}
@@ -49,7 +49,7 @@ func (s *Store) createBinding(ctx context.Context, b *Binding, then func(*sql.Tx
 		updated = created
 	}
 
-	err := s.WriteTx(ctx, func(tx *sql.Tx) error {
+	err := s.WriteTx(ctx, func(tx *Tx) error {
 		// Check phone and imid first so that the answer does not depend on
 		// the order in which SQLite happens to test its unique indexes.
 		for _, c := range []struct {
@@ -158,7 +158,7 @@ func (s *Store) RetireBinding(ctx context.Context, imid string) error {
 // updateLive applies "UPDATE bindings SET <set>, updated_at = now" to the
 // live binding imid; set is fixed SQL with one parameter, arg.
 func (s *Store) updateLive(ctx context.Context, op, set string, arg any, imid string) error {
-	return s.WriteTx(ctx, func(tx *sql.Tx) error {
+	return s.WriteTx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx,
 			"UPDATE bindings SET "+set+", updated_at = ? WHERE imid = ? AND state <> 'retired'",
 			arg, s.now().UnixMilli(), imid)

@@ -42,7 +42,7 @@ func (s *Store) createSalt(ctx context.Context) ([]byte, error) {
 		return nil, err
 	}
 	var salt []byte
-	err := s.WriteTx(ctx, func(tx *sql.Tx) error {
+	err := s.WriteTx(ctx, func(tx *Tx) error {
 		if _, err := tx.ExecContext(ctx,
 			"INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
 			metaSalt, fresh); err != nil {

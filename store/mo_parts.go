@@ -50,7 +50,7 @@ func (s *Store) AddMOPart(ctx context.Context, p MOPart, now time.Time) (AddPart
 	key := []any{p.Source, p.Dest, int(p.Ref), int(p.Total)}
 	const byKey = "source = ? AND dest = ? AND ref = ? AND total = ?"
 	var res AddPartResult
-	err := s.WriteTx(ctx, func(tx *sql.Tx) error {
+	err := s.WriteTx(ctx, func(tx *Tx) error {
 		var gid int64
 		err := tx.QueryRowContext(ctx, "SELECT id FROM mo_groups WHERE "+byKey+" AND done_at IS NULL", key...).Scan(&gid)
 		open := err == nil
@@ -123,7 +123,7 @@ func (s *Store) AddMOPart(ctx context.Context, p MOPart, now time.Time) (AddPart
 func (s *Store) ExpireMOParts(ctx context.Context, olderThan time.Time) ([]int64, error) {
 	now := s.now()
 	var ids []int64
-	err := s.WriteTx(ctx, func(tx *sql.Tx) error {
+	err := s.WriteTx(ctx, func(tx *Tx) error {
 		ids = ids[:0]
 		groups, err := overdueGroups(ctx, tx, olderThan)
 		if err != nil {
@@ -160,7 +160,7 @@ func (s *Store) CountMOParts(ctx context.Context) (groups, parts int, err error)
 
 // closeGroup makes open group gid an MO message from the parts it has and
 // closes it (its parts stay as a tombstone); it returns the message id.
-func closeGroup(ctx context.Context, tx *sql.Tx, gid int64, now time.Time) (int64, error) {
+func closeGroup(ctx context.Context, tx *Tx, gid int64, now time.Time) (int64, error) {
 	var (
 		source, dest string
 		total        int
@@ -200,7 +200,7 @@ func closeGroup(ctx context.Context, tx *sql.Tx, gid int64, now time.Time) (int6
 
 // overdueGroups returns the open groups whose first part arrived before
 // olderThan, oldest first.
-func overdueGroups(ctx context.Context, tx *sql.Tx, olderThan time.Time) ([]int64, error) {
+func overdueGroups(ctx context.Context, tx *Tx, olderThan time.Time) ([]int64, error) {
 	rows, err := tx.QueryContext(ctx,
 		"SELECT id FROM mo_groups WHERE done_at IS NULL AND first_at < ? ORDER BY first_at, id",
 		olderThan.UnixMilli())
@@ -221,7 +221,7 @@ func overdueGroups(ctx context.Context, tx *sql.Tx, olderThan time.Time) ([]int6
 
 // groupParts returns the concatenated payloads of group gid's parts in seq
 // order, the seqs present (ascending) and the data coding of the lowest.
-func groupParts(ctx context.Context, tx *sql.Tx, gid int64) (payload []byte, seqs []int, dc byte, err error) {
+func groupParts(ctx context.Context, tx *Tx, gid int64) (payload []byte, seqs []int, dc byte, err error) {
 	rows, err := tx.QueryContext(ctx,
 		"SELECT seq, data_coding, payload FROM mo_parts WHERE group_id = ? ORDER BY seq", gid)
 	if err != nil {
@@ -246,7 +246,7 @@ func groupParts(ctx context.Context, tx *sql.Tx, gid int64) (payload []byte, seq
 }
 
 // rowExists reports whether query (a SELECT 1 ...) returns a row.
-func rowExists(ctx context.Context, tx *sql.Tx, query string, args ...any) (bool, error) {
+func rowExists(ctx context.Context, tx *Tx, query string, args ...any) (bool, error) {
 	var one int
 	err := tx.QueryRowContext(ctx, query, args...).Scan(&one)
 	switch {

@@ -3,7 +3,6 @@ package store
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -37,7 +36,7 @@ func (s *Store) EnqueueMO(ctx context.Context, m *MO) (int64, error) {
 		received = now
 	}
 	var id int64
-	err := s.WriteTx(ctx, func(tx *sql.Tx) error {
+	err := s.WriteTx(ctx, func(tx *Tx) error {
 		var err error
 		id, err = insertMO(ctx, tx, m.Source, m.Dest, m.DataCoding, m.Payload, m.Parts, m.Missing, received, now)
 		return err
@@ -50,7 +49,7 @@ func (s *Store) EnqueueMO(ctx context.Context, m *MO) (int64, error) {
 }
 
 // insertMO inserts a queued MO message due at now and returns its id.
-func insertMO(ctx context.Context, tx *sql.Tx, source, dest string, dc byte, payload []byte,
+func insertMO(ctx context.Context, tx *Tx, source, dest string, dc byte, payload []byte,
 	parts int, missing []int, received, now time.Time) (int64, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx,
@@ -74,7 +73,7 @@ func (s *Store) LeaseMO(ctx context.Context, now time.Time, lease time.Duration,
 		return nil, err
 	}
 	var list []MO
-	err := s.WriteTx(ctx, func(tx *sql.Tx) error {
+	err := s.WriteTx(ctx, func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, moQueue.leaseSQL(moColumns),
 			now.Add(lease).UnixMilli(), s.now().UnixMilli(), now.UnixMilli(), limit)
 		if err != nil {
@@ -101,7 +100,7 @@ func (s *Store) LeaseMO(ctx context.Context, now time.Time, lease time.Duration,
 // again is not an error (a worker whose lease ran out may finish after
 // another one did); an unknown id is [ErrNotFound].
 func (s *Store) DoneMO(ctx context.Context, id int64) error {
-	return s.WriteTx(ctx, func(tx *sql.Tx) error {
+	return s.WriteTx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx,
 			"UPDATE mo_messages SET state = 'done', lease_until = 0, updated_at = ?"+
 				" WHERE id = ? AND state IN ('queued', 'processing')",
@@ -121,7 +120,7 @@ func (s *Store) DoneMO(ctx context.Context, id int64) error {
 // transient failure (e.g. the XMPP link is down). It fails with
 // [ErrNotFound] for an unknown id and [ErrNotPending] for a done message.
 func (s *Store) RetryMO(ctx context.Context, id int64, at time.Time) error {
-	return s.WriteTx(ctx, func(tx *sql.Tx) error {
+	return s.WriteTx(ctx, func(tx *Tx) error {
 		return moQueue.requeue(ctx, tx, id, at, s.now(), "")
 	})
 }

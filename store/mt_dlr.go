@@ -41,7 +41,7 @@ func (s *Store) MTPartSent(ctx context.Context, id int64, seq, parts int, candid
 		}
 	}
 	now := s.now().UnixMilli()
-	return s.WriteTx(ctx, func(tx *sql.Tx) error {
+	return s.WriteTx(ctx, func(tx *Tx) error {
 		var have int
 		err := tx.QueryRowContext(ctx, "SELECT parts FROM mt_messages WHERE id = ?", id).Scan(&have)
 		switch {
@@ -110,7 +110,7 @@ func (s *Store) RecordDLR(ctx context.Context, candidates []string, stat string,
 	}
 	now := s.now().UnixMilli()
 	var out *DLROutcome
-	err := s.WriteTx(ctx, func(tx *sql.Tx) error {
+	err := s.WriteTx(ctx, func(tx *Tx) error {
 		id, seq, err := findPart(ctx, tx, candidates)
 		if err != nil {
 			return err
@@ -176,7 +176,7 @@ func (s *Store) RecordDLR(ctx context.Context, candidates []string, stat string,
 
 // findPart returns the part whose SMSC id has the first known form among
 // candidates, or ErrNotFound.
-func findPart(ctx context.Context, tx *sql.Tx, candidates []string) (id int64, seq int, err error) {
+func findPart(ctx context.Context, tx *Tx, candidates []string) (id int64, seq int, err error) {
 	for _, c := range candidates {
 		if c == "" {
 			continue

@@ -37,7 +37,7 @@ func (s *Store) EnqueueMT(ctx context.Context, m *MT) (int64, error) {
 	}
 	now := s.now().UnixMilli()
 	var id int64
-	err := s.WriteTx(ctx, func(tx *sql.Tx) error {
+	err := s.WriteTx(ctx, func(tx *Tx) error {
 		return tx.QueryRowContext(ctx,
 			"INSERT INTO mt_messages (dest, source, text, ref, parts, origin_id, reply_to, from_imid, want_receipt, state,"+
 				" next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)"+
@@ -68,7 +68,7 @@ func (s *Store) LeaseMT(ctx context.Context, now time.Time, lease time.Duration,
 		return nil, err
 	}
 	var list []MT
-	err := s.WriteTx(ctx, func(tx *sql.Tx) error {
+	err := s.WriteTx(ctx, func(tx *Tx) error {
 		var err error
 		list, err = leaseMTRows(ctx, tx, now.Add(lease), s.now(), now, limit)
 		if err != nil {
@@ -94,7 +94,7 @@ func (s *Store) LeaseMT(ctx context.Context, now time.Time, lease time.Duration,
 // unknown id and [ErrNotPending] if the message is no longer queued or
 // sending (e.g. every part was accepted meanwhile).
 func (s *Store) RetryMT(ctx context.Context, id int64, at time.Time, reason string) error {
-	return s.WriteTx(ctx, func(tx *sql.Tx) error {
+	return s.WriteTx(ctx, func(tx *Tx) error {
 		return mtQueue.requeue(ctx, tx, id, at, s.now(), "last_error = ?", reason)
 	})
 }
@@ -106,7 +106,7 @@ func (s *Store) RetryMT(ctx context.Context, id int64, at time.Time, reason stri
 // [ErrNotPending] (or [ErrNotFound] for an unknown id).
 func (s *Store) FailMT(ctx context.Context, id int64, reason string) (*MT, error) {
 	var m *MT
-	err := s.WriteTx(ctx, func(tx *sql.Tx) error {
+	err := s.WriteTx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx,
 			"UPDATE mt_messages SET state = 'failed', lease_until = 0, last_error = ?, updated_at = ?"+
 				" WHERE id = ? AND state IN ('queued', 'sending')",
@@ -154,7 +154,7 @@ func (s *Store) PruneMT(ctx context.Context, before time.Time) (int, error) {
 
 // leaseMTRows runs the MT lease statement and returns the leased messages
 // (without their sent parts), in no particular order.
-func leaseMTRows(ctx context.Context, tx *sql.Tx, until, now, due time.Time, limit int) ([]MT, error) {
+func leaseMTRows(ctx context.Context, tx *Tx, until, now, due time.Time, limit int) ([]MT, error) {
 	rows, err := tx.QueryContext(ctx, mtQueue.leaseSQL(mtColumns),
 		until.UnixMilli(), now.UnixMilli(), due.UnixMilli(), limit)
 	if err != nil {
@@ -173,7 +173,7 @@ func leaseMTRows(ctx context.Context, tx *sql.Tx, until, now, due time.Time, lim
 }
 
 // getMT reads message id, with its sent parts, inside tx.
-func getMT(ctx context.Context, tx *sql.Tx, id int64) (*MT, error) {
+func getMT(ctx context.Context, tx *Tx, id int64) (*MT, error) {
 	m, err := scanMT(tx.QueryRowContext(ctx, "SELECT "+mtColumns+" FROM mt_messages WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
@@ -189,7 +189,7 @@ func getMT(ctx context.Context, tx *sql.Tx, id int64) (*MT, error) {
 
 // sentParts returns the part numbers of message id the SMSC accepted, in
 // ascending order.
-func sentParts(ctx context.Context, tx *sql.Tx, id int64) ([]int, error) {
+func sentParts(ctx context.Context, tx *Tx, id int64) ([]int, error) {
 	rows, err := tx.QueryContext(ctx, "SELECT seq FROM mt_parts WHERE mt_id = ? ORDER BY seq", id)
 	if err != nil {
 		return nil, err

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -67,7 +66,7 @@ func TestErrorsHidePhone(t *testing.T) {
 	}
 
 	// A constraint error that reaches SQLite carries no value either.
-	err := s.WriteTx(ctx, func(tx *sql.Tx) error {
+	err := s.WriteTx(ctx, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, "INSERT INTO bindings (imid, phone, state, created_at, updated_at) VALUES ('3', ?, 'active', 0, 0)", phone)
 		return err
 	})

@@ -91,7 +91,7 @@ func (q queue) leaseSQL(columns string) string {
 // set (fixed SQL assignments, may be "") and its args applied as well. A
 // message that is neither waiting nor active gives [ErrNotPending], an
 // unknown id [ErrNotFound].
-func (q queue) requeue(ctx context.Context, tx *sql.Tx, id int64, at, now time.Time, set string, args ...any) error {
+func (q queue) requeue(ctx context.Context, tx *Tx, id int64, at, now time.Time, set string, args ...any) error {
 	if set != "" {
 		set = ", " + set
 	}
@@ -109,7 +109,7 @@ func (q queue) requeue(ctx context.Context, tx *sql.Tx, id int64, at, now time.T
 
 // checkChanged turns an UPDATE of pending message id that changed nothing
 // into [ErrNotFound] (no such message) or [ErrNotPending].
-func (q queue) checkChanged(ctx context.Context, tx *sql.Tx, res sql.Result, what string, id int64) error {
+func (q queue) checkChanged(ctx context.Context, tx *Tx, res sql.Result, what string, id int64) error {
 	n, err := res.RowsAffected()
 	if err != nil {
 		return fmt.Errorf("store: %s %s: %w", q.op, what, err)
@@ -172,7 +172,7 @@ func (s *Store) prune(ctx context.Context, q queue, before time.Time) (int, erro
 	total := 0
 	for {
 		var n int64
-		err := s.WriteTx(ctx, func(tx *sql.Tx) error {
+		err := s.WriteTx(ctx, func(tx *Tx) error {
 			res, err := tx.ExecContext(ctx,
 				"DELETE FROM "+q.table+" WHERE id IN (SELECT id FROM "+q.table+
 					" WHERE state IN ("+q.finished+") AND updated_at < ? LIMIT ?)",

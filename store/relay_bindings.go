@@ -19,7 +19,7 @@ func (s *Store) CreateBindingFromMO(ctx context.Context, b *Binding, moID int64)
 		return fmt.Errorf("%w: mo id must be positive", ErrInvalid)
 	}
 	b.CreatedAt, b.UpdatedAt = time.Time{}, time.Time{}
-	return s.createBinding(ctx, b, func(tx *sql.Tx) error {
+	return s.createBinding(ctx, b, func(tx *Tx) error {
 		if _, err := tx.ExecContext(ctx,
 			"INSERT INTO relay_registrations (imid, mo_id) VALUES (?, ?)", b.IMID, moID); err != nil {
 			return fmt.Errorf("store: create binding: %w", err)
@@ -51,7 +51,7 @@ func (s *Store) RegisteringMO(ctx context.Context, imid string) (int64, error) {
 // imid is unknown or already retired, and then changes nothing.
 func (s *Store) UnbindAll(ctx context.Context, imid string) error {
 	peer := IMIDPeer(imid)
-	return s.WriteTx(ctx, func(tx *sql.Tx) error {
+	return s.WriteTx(ctx, func(tx *Tx) error {
 		if err := liveTx(ctx, tx, imid); err != nil {
 			return err
 		}
@@ -78,7 +78,7 @@ func (s *Store) UnbindAll(ctx context.Context, imid string) error {
 
 // liveTx returns nil if imid is a live (active or opted-out) binding,
 // [ErrNotFound] if it is unknown or retired.
-func liveTx(ctx context.Context, tx *sql.Tx, imid string) error {
+func liveTx(ctx context.Context, tx *Tx, imid string) error {
 	var one int
 	err := tx.QueryRowContext(ctx, "SELECT 1 FROM bindings WHERE imid = ? AND state <> 'retired'", imid).Scan(&one)
 	switch {

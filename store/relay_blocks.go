@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 )
@@ -16,7 +15,7 @@ func (s *Store) Block(ctx context.Context, owner, peer string, at time.Time) (bo
 		return false, fmt.Errorf("%w: empty peer", ErrInvalid)
 	}
 	var added bool
-	err := s.WriteTx(ctx, func(tx *sql.Tx) error {
+	err := s.WriteTx(ctx, func(tx *Tx) error {
 		if err := liveTx(ctx, tx, owner); err != nil {
 			return err
 		}
@@ -39,7 +38,7 @@ func (s *Store) Block(ctx context.Context, owner, peer string, at time.Time) (bo
 // Unblock removes a block and reports whether there was one.
 func (s *Store) Unblock(ctx context.Context, owner, peer string) (bool, error) {
 	var removed bool
-	err := s.WriteTx(ctx, func(tx *sql.Tx) error {
+	err := s.WriteTx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx,
 			"DELETE FROM relay_blocks WHERE owner_imid = ? AND blocked = ?", owner, peer)
 		if err != nil {

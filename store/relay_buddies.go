@@ -27,7 +27,7 @@ func (s *Store) UpdateBuddy(ctx context.Context, owner, peer string, at time.Tim
 		return Buddy{}, fmt.Errorf("%w: empty peer", ErrInvalid)
 	}
 	var out Buddy
-	err := s.WriteTx(ctx, func(tx *sql.Tx) error {
+	err := s.WriteTx(ctx, func(tx *Tx) error {
 		if err := liveTx(ctx, tx, owner); err != nil {
 			return err
 		}

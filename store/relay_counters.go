@@ -21,7 +21,7 @@ func (s *Store) TakeDailyQuota(ctx context.Context, sender, day string, limit in
 		count int
 		ok    bool
 	)
-	err := s.WriteTx(ctx, func(tx *sql.Tx) error {
+	err := s.WriteTx(ctx, func(tx *Tx) error {
 		err := tx.QueryRowContext(ctx,
 			"SELECT count FROM relay_sent WHERE sender = ? AND day = ?", sender, day).Scan(&count)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -61,7 +61,7 @@ func (s *Store) SentCount(ctx context.Context, sender, day string) (int, error) 
 // went.
 func (s *Store) PruneSent(ctx context.Context, beforeDay string) (int, error) {
 	var n int64
-	err := s.WriteTx(ctx, func(tx *sql.Tx) error {
+	err := s.WriteTx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, "DELETE FROM relay_sent WHERE day < ?", beforeDay)
 		if err != nil {
 			return fmt.Errorf("store: prune sent: %w", err)
@@ -79,7 +79,7 @@ func (s *Store) AddCounter(ctx context.Context, name string, delta int64) error 
 	if name == "" {
 		return fmt.Errorf("%w: empty counter name", ErrInvalid)
 	}
-	return s.WriteTx(ctx, func(tx *sql.Tx) error {
+	return s.WriteTx(ctx, func(tx *Tx) error {
 		return addCounterTx(ctx, tx, name, delta)
 	})
 }
@@ -88,7 +88,7 @@ func (s *Store) AddCounter(ctx context.Context, name string, delta int64) error 
 // "") goes up by one and each sticky correspondent is stored (skipping
 // owners that are no longer live).
 func (s *Store) RecordRelay(ctx context.Context, counter string, stickies ...Sticky) error {
-	return s.WriteTx(ctx, func(tx *sql.Tx) error {
+	return s.WriteTx(ctx, func(tx *Tx) error {
 		if counter != "" {
 			if err := addCounterTx(ctx, tx, counter, 1); err != nil {
 				return err
@@ -122,7 +122,7 @@ func (s *Store) RelayCounters(ctx context.Context) (map[string]int64, error) {
 	return m, nil
 }
 
-func addCounterTx(ctx context.Context, tx *sql.Tx, name string, delta int64) error {
+func addCounterTx(ctx context.Context, tx *Tx, name string, delta int64) error {
 	if _, err := tx.ExecContext(ctx,
 		"INSERT INTO relay_counters (name, value) VALUES (?, ?) "+
 			"ON CONFLICT (name) DO UPDATE SET value = value + excluded.value", name, delta); err != nil {

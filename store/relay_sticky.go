@@ -28,7 +28,7 @@ func (s *Store) GetSticky(ctx context.Context, owner string) (Sticky, error) {
 
 // setStickyTx stores each correspondent whose owner is a live binding and
 // skips the others (a user who unbound meanwhile).
-func setStickyTx(ctx context.Context, tx *sql.Tx, stickies []Sticky) error {
+func setStickyTx(ctx context.Context, tx *Tx, stickies []Sticky) error {
 	for _, st := range stickies {
 		if st.Peer == "" {
 			return fmt.Errorf("%w: empty sticky peer", ErrInvalid)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 )
@@ -12,7 +11,7 @@ import (
 // Suspending a suspended binding keeps the first time. It fails with
 // [ErrNotFound] if imid is unknown or retired.
 func (s *Store) Suspend(ctx context.Context, imid string, at time.Time) error {
-	return s.WriteTx(ctx, func(tx *sql.Tx) error {
+	return s.WriteTx(ctx, func(tx *Tx) error {
 		if err := liveTx(ctx, tx, imid); err != nil {
 			return err
 		}
@@ -29,7 +28,7 @@ func (s *Store) Suspend(ctx context.Context, imid string, at time.Time) error {
 // that is not suspended is not an error. It fails with [ErrNotFound] if
 // imid is unknown or retired.
 func (s *Store) Resume(ctx context.Context, imid string) error {
-	return s.WriteTx(ctx, func(tx *sql.Tx) error {
+	return s.WriteTx(ctx, func(tx *Tx) error {
 		if err := liveTx(ctx, tx, imid); err != nil {
 			return err
 		}

@@ -34,8 +34,10 @@ const (
 // Store is the mpimis database. It is safe for concurrent use by multiple
 // goroutines. Create one with [Open] and release it with [Store.Close].
 type Store struct {
-	write *sql.DB // exactly one connection, BEGIN IMMEDIATE
-	read  *sql.DB // query_only pool
+	write  *sql.DB // exactly one connection, BEGIN IMMEDIATE
+	stmts  *stmtCache
+	commit *committer // all writes go through it (see commit.go)
+	read   *sql.DB    // query_only pool
 
 	// now is the clock used for created_at/updated_at; tests replace it.
 	now func() time.Time
@@ -81,7 +83,9 @@ func open(ctx context.Context, path string, migs []string) (*Store, error) {
 	if err := read.PingContext(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("store: open read pool: %w", err), read.Close(), write.Close())
 	}
-	return &Store{write: write, read: read, now: time.Now}, nil
+	s := &Store{write: write, stmts: newStmtCache(write), commit: newCommitter(), read: read, now: time.Now}
+	go s.runCommitter()
+	return s, nil
 }
 
 // fileURI turns a file path into an SQLite "file:" URI naming the same file.
@@ -121,6 +125,7 @@ func escapeURIPath(p string) string {
 // again returns the first call's result.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
+		s.closeCommitter()
 		// Readers go first so that none holds a snapshot that would keep
 		// the checkpoint from reaching the end of the log.
 		errRead := s.read.Close()
@@ -133,6 +138,7 @@ func (s *Store) Close() error {
 		case busy != 0:
 			errCkpt = errors.New("store: checkpoint: database busy, log not fully checkpointed")
 		}
+		s.stmts.close()
 		errWrite := s.write.Close()
 		if errRead != nil {
 			errRead = fmt.Errorf("store: close read pool: %w", errRead)
@@ -146,10 +152,13 @@ func (s *Store) Close() error {
 }
 
 // WriteTx runs fn in a write transaction on the single writer connection and
-// commits it if fn returns nil; otherwise (or if fn panics) it rolls back.
-// fn's error is returned unchanged. Transactions begin IMMEDIATE, so reads
-// inside fn see the latest committed state and nothing else can write until
-// commit; writes from all goroutines are serialised.
+// commits it if fn returns nil; otherwise (or if fn panics, the panic being
+// raised again here) what fn did is rolled back. fn's error is returned
+// unchanged. Writes from all goroutines are serialised; writes that queue
+// up while a commit is in progress share the next commit, each in its own
+// savepoint (see commit.go), so they are isolated from each other's
+// failures. Transactions begin IMMEDIATE, so reads inside fn see the latest
+// committed state, including earlier writes of the same batch.
 //
 // When WriteTx returns nil the commit is durable against a crash of the
 // process (WAL with synchronous(NORMAL)): a caller may acknowledge the
@@ -159,25 +168,6 @@ func (s *Store) Close() error {
 // fn must use tx for every read and write, must not call WriteTx or any
 // write method of the Store (the writer has one connection: that would
 // deadlock) and should not block on anything but the database.
-func (s *Store) WriteTx(ctx context.Context, fn func(*sql.Tx) error) (err error) {
-	tx, err := s.write.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("store: begin: %w", err)
-	}
-	committed := false
-	defer func() {
-		if !committed {
-			// The rollback error is secondary to fn's error or panic.
-			_ = tx.Rollback()
-		}
-	}()
-	if err := fn(tx); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		committed = true // Commit has already cleaned up the transaction.
-		return fmt.Errorf("store: commit: %w", err)
-	}
-	committed = true
-	return nil
+func (s *Store) WriteTx(ctx context.Context, fn func(*Tx) error) error {
+	return s.submit(ctx, fn)
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -13,14 +12,14 @@ func TestWriteTx(t *testing.T) {
 	errBoom := errors.New("boom")
 	for i, tc := range []struct {
 		name      string
-		fn        func(tx *sql.Tx) error
+		fn        func(tx *Tx) error
 		wantErr   error
 		wantPanic bool
 		wantRow   bool
 	}{
-		{"commit", func(tx *sql.Tx) error { return nil }, nil, false, true},
-		{"error rolls back", func(tx *sql.Tx) error { return errBoom }, errBoom, false, false},
-		{"panic rolls back", func(tx *sql.Tx) error { panic("boom") }, nil, true, false},
+		{"commit", func(tx *Tx) error { return nil }, nil, false, true},
+		{"error rolls back", func(tx *Tx) error { return errBoom }, errBoom, false, false},
+		{"panic rolls back", func(tx *Tx) error { panic("boom") }, nil, true, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, _ := openTest(t)
@@ -28,7 +27,7 @@ func TestWriteTx(t *testing.T) {
 			var err error
 			panicked := func() (p bool) {
 				defer func() { p = recover() != nil }()
-				err = s.WriteTx(ctx, func(tx *sql.Tx) error {
+				err = s.WriteTx(ctx, func(tx *Tx) error {
 					if _, err := tx.ExecContext(ctx, "INSERT INTO meta (key, value) VALUES ('k', x'01')"); err != nil {
 						t.Fatalf("%d: insert: %v", i, err)
 					}
@@ -51,7 +50,7 @@ func TestWriteTx(t *testing.T) {
 			}
 			// The writer is usable again afterwards (the transaction did
 			// not leak its connection).
-			if err := s.WriteTx(ctx, func(*sql.Tx) error { return nil }); err != nil {
+			if err := s.WriteTx(ctx, func(*Tx) error { return nil }); err != nil {
 				t.Errorf("%d: next WriteTx: %v", i, err)
 			}
 		})
@@ -63,7 +62,7 @@ func TestWriteTxCanceled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	called := false
-	err := s.WriteTx(ctx, func(*sql.Tx) error { called = true; return nil })
+	err := s.WriteTx(ctx, func(*Tx) error { called = true; return nil })
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
