@@ -230,6 +230,7 @@ func (l *Link) connectOnce(ctx context.Context) (up bool, err error) {
 	case <-ctx.Done():
 		// Graceful close: end our stream and give the server a moment to
 		// end its own; the read loop sees that end.
+		_ = conn.SetWriteDeadline(time.Now().Add(2 * time.Second))
 		_ = sess.Close()
 		select {
 		case <-readDone:
@@ -265,20 +266,23 @@ func handshakeError(addr string, err error) error {
 	return fmt.Errorf("component: handshake with %s: %w", addr, err)
 }
 
-// Send implements Sender.
+// Send implements Sender. The write is bounded by WriteTimeout, set as a
+// deadline on the connection; ctx only stops a send that has not started.
+// (mellium turns a context that ends into a past write deadline from a
+// goroutine of its own, which can land on a later, concurrent write and
+// break the stream; so mellium only ever gets a context that never ends.)
 func (l *Link) Send(ctx context.Context, st *Element) error {
 	l.mu.Lock()
-	sess := l.sess
+	sess, conn := l.sess, l.conn
 	l.mu.Unlock()
 	if sess == nil {
 		return ErrNotConnected
 	}
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, l.cfg.WriteTimeout)
-		defer cancel()
+	if err := ctx.Err(); err != nil {
+		return err
 	}
-	if err := sess.Send(ctx, st.TokenReader()); err != nil {
+	_ = conn.SetWriteDeadline(time.Now().Add(l.cfg.WriteTimeout))
+	if err := sess.Send(context.Background(), st.TokenReader()); err != nil {
 		return fmt.Errorf("component: send <%s>: %w", st.Name.Local, err)
 	}
 	return nil

@@ -244,3 +244,56 @@ func TestBusyHandlerDoesNotStallLink(t *testing.T) {
 		t.Fatalf("busy handler made the link look dead: %+v", st)
 	}
 }
+
+// TestConcurrentSendsSurvive: many goroutines sending at once, each with a
+// context that is cancelled right after its send, never break the stream
+// (mellium must not be given contexts that end: it turns their end into a
+// past write deadline that can hit a concurrent write).
+func TestConcurrentSendsSurvive(t *testing.T) {
+	srv := newFakeServer(t, "s", false)
+	l := startLink(t, srv, "s", NewGatewayService("", nil), nil)
+	fc := nextConn(t, srv)
+	waitStatus(t, l, "up", func(s LinkStatus) bool { return s.State == StateUp })
+	const senders, each = 8, 200
+	var wg sync.WaitGroup
+	errs := make(chan error, senders*each)
+	for g := 0; g < senders; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+				err := l.Send(ctx, NewElement(NSComponent, KindMessage, "from", testDomain, "to", "a@b", "id", "x").Add(NewElement(NSComponent, "body").WithText("hi")))
+				cancel()
+				if err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	got := 0
+	for got < senders*each {
+		select {
+		case _, ok := <-fc.recv:
+			if !ok {
+				t.Fatalf("server connection closed after %d stanzas; status %+v", got, l.Status())
+			}
+			got++
+		case <-time.After(10 * time.Second):
+			var first error
+			select {
+			case first = <-errs:
+			default:
+			}
+			t.Fatalf("only %d of %d stanzas arrived; first send error %v; status %+v", got, senders*each, first, l.Status())
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatalf("send failed: %v", err)
+	}
+	if st := l.Status(); st.Connects != 1 {
+		t.Fatalf("link reconnected: %+v", st)
+	}
+}
