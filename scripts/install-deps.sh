@@ -1,7 +1,9 @@
 #!/bin/sh
 # Installs what mpimis' sandbox and tests need on Debian 12 when it is
 # missing: Prosody (the real XMPP server the integration tests and the
-# sandbox run). Go 1.26 must already be installed. Needs root to install.
+# sandbox run), Node.js and npm (to build the status page, see
+# build-web.sh) and Chromium with its driver (the status page's browser
+# tests). Go 1.26 must already be installed. Needs root to install.
 set -eu
 
 if ! command -v go >/dev/null 2>&1; then
@@ -11,6 +13,10 @@ fi
 
 missing=""
 [ -x /usr/bin/prosody ] || missing="$missing prosody"
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
+[ -x /usr/bin/chromium ] || missing="$missing chromium"
+[ -x /usr/bin/chromedriver ] || missing="$missing chromium-driver"
 
 if [ -n "$missing" ]; then
 	if [ "$(id -u)" != 0 ]; then

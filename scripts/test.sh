@@ -6,6 +6,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 ./scripts/install-deps.sh
+./scripts/build-web.sh
 
 unformatted=$(gofmt -l .)
 if [ -n "$unformatted" ]; then

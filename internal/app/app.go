@@ -12,6 +12,10 @@ import (
 
 	"github.com/mpimis/mpimis/component"
 	"github.com/mpimis/mpimis/conf"
+	"github.com/mpimis/mpimis/internal/smsflow"
+	"github.com/mpimis/mpimis/relay"
+	"github.com/mpimis/mpimis/rooms"
+	"github.com/mpimis/mpimis/smsbridge"
 	"github.com/mpimis/mpimis/store"
 )
 
@@ -27,6 +31,23 @@ type App struct {
 	links   []*component.Link
 	router  *component.Router
 	tracker *component.Tracker
+
+	// RoomService runs the page rooms on the rooms domain (nil when
+	// disabled); its stanzas to the domain itself go to Rooms.
+	RoomService *rooms.Service
+
+	// GatewayXMPP is the relay core's relay.XMPP: it sends from SMS users'
+	// JIDs on the gateway link.
+	GatewayXMPP *component.GatewayXMPP
+
+	// The SMS side and the relay core (see sms.go).
+	Session *smsbridge.Session
+	Flow    *smsflow.Flow
+	Relay   *relay.Core
+
+	runners []func(context.Context) // run alongside the links until shutdown
+
+	http httpSide // the HTTP side (http.go)
 }
 
 // New opens the store and prepares the links; nothing connects before Run.
@@ -42,14 +63,50 @@ func New(ctx context.Context, cfg *conf.Config, log *slog.Logger, version string
 		st.Close()
 		return nil, err
 	}
+	a.GatewayXMPP = component.NewGatewayXMPP(a.links[0])
+	if err := a.newSMS(); err != nil {
+		st.Close()
+		return nil, err
+	}
 	if cfg.XMPP.RoomsDomain != "" {
 		a.Rooms = component.NewRoomsService(version, log.With("service", "rooms"))
-		if err := a.addLink(cfg.XMPP.RoomsDomain, a.Rooms); err != nil {
+		if err := a.newRoomService(ctx); err != nil {
+			st.Close()
+			return nil, err
+		}
+		if err := a.addLink(cfg.XMPP.RoomsDomain, a.RoomService); err != nil {
+			a.RoomService.Close()
 			st.Close()
 			return nil, err
 		}
 	}
+	if err := a.newHTTP(); err != nil {
+		_ = a.Close()
+		return nil, err
+	}
 	return a, nil
+}
+
+// newRoomService builds the rooms service on a.Rooms. Page notes and
+// statistics live in memory until the store implements rooms.Store.
+func (a *App) newRoomService(ctx context.Context) error {
+	salt, err := a.Store.Salt(ctx)
+	if err != nil {
+		return fmt.Errorf("app: statistics salt: %w", err)
+	}
+	r := a.cfg.Rooms
+	a.RoomService, err = rooms.New(rooms.Config{
+		Domain:               a.cfg.XMPP.RoomsDomain,
+		MaxOccupants:         r.MaxOccupants,
+		BroadcastLimit:       r.BroadcastLimit,
+		History:              r.History,
+		MaxMessagesPerMinute: r.MaxMessagesPerMinute,
+		Salt:                 salt,
+	}, rooms.NewMemStore(), a.Rooms, a.log.With("service", "rooms"))
+	if err != nil {
+		return fmt.Errorf("app: %w", err)
+	}
+	return nil
 }
 
 // addLink creates the link of domain; stanzas addressed to domain reach h
@@ -74,6 +131,14 @@ func (a *App) addLink(domain string, h component.Handler) error {
 	return nil
 }
 
+// AttachRelay hands the gateway domain's messages, presences and queries
+// to the relay core gw (built with a.GatewayXMPP as its relay.XMPP). Call
+// it before Run; until then the gateway answers only disco, ping and
+// version.
+func (a *App) AttachRelay(gw relay.Gateway) {
+	component.AttachGateway(a.Gateway, gw, a.log.With("service", "gateway"))
+}
+
 // Links returns the component links (gateway first).
 func (a *App) Links() []*component.Link { return a.links }
 
@@ -90,6 +155,20 @@ func (a *App) Run(ctx context.Context) error {
 			_ = l.Run(ctx)
 		}()
 	}
+	for _, r := range a.runners {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r(ctx)
+		}()
+	}
+	if a.RoomService != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = a.RoomService.Run(ctx)
+		}()
+	}
 	<-ctx.Done()
 	wg.Wait()
 	err := a.Store.Close()
@@ -102,5 +181,10 @@ func (a *App) Run(ctx context.Context) error {
 
 // Close releases what New opened when Run is never called.
 func (a *App) Close() error {
-	return errors.Join(a.Store.Close())
+	a.http.close()
+	var rerr error
+	if a.RoomService != nil {
+		rerr = a.RoomService.Close()
+	}
+	return errors.Join(rerr, a.Store.Close())
 }

@@ -28,6 +28,9 @@ func (f *Flow) handleDLR(ctx context.Context, d *smsbridge.Deliver) uint32 {
 		f.log.Error("recording delivery report", "err", err)
 		return smsbridge.StatusSysErr
 	}
+	if out.FirstTime && dlr.Final() {
+		f.observeReport(out.MT.ID, out.Seq, dlr.Stat)
+	}
 	switch {
 	case out.AllDelivered:
 		f.report(ctx, relay.DeliveryReport{Meta: meta(&out.MT), Delivered: true})

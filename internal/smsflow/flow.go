@@ -32,6 +32,9 @@ type Config struct {
 	ReassemblyTimeout  time.Duration // a long MO missing parts is delivered after this (default 10m)
 	RetryMin, RetryMax time.Duration // transient failure backoff (default 2s .. 5m)
 	Logger             *slog.Logger
+	// Observer, if not nil, is told how submits and delivery reports went
+	// (for metrics); see Observer.
+	Observer Observer
 }
 
 func (c *Config) setDefaults() {
@@ -77,6 +80,9 @@ type Flow struct {
 	// its own submit can wait for it (see handleDLR).
 	inflight atomic.Int64
 	recorded *watch.Box[uint64]
+
+	obs      Observer     // nil: nothing is observed
+	accepted *acceptTimes // when parts were accepted, for obs
 }
 
 var (
@@ -89,7 +95,8 @@ func New(cfg Config, st *store.Store, sub Submitter) *Flow {
 	cfg.setDefaults()
 	return &Flow{cfg: cfg, log: cfg.Logger, st: st, sub: sub,
 		mtWake: make(chan struct{}, 1), moWake: make(chan struct{}, 1),
-		recorded: watch.New[uint64](0)}
+		recorded: watch.New[uint64](0),
+		obs:      cfg.Observer, accepted: newAcceptTimes(maxTrackedParts)}
 }
 
 // SetRelay sets where MO messages and delivery outcomes go; call it before

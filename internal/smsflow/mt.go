@@ -70,7 +70,11 @@ func (f *Flow) submitMT(ctx context.Context, m *store.MT) {
 			continue
 		}
 		f.inflight.Add(1)
+		start := time.Now()
 		id, err := f.sub.Submit(ctx, f.submitPDU(m, enc, seg))
+		if ctx.Err() == nil {
+			f.observeSubmit(start, err)
+		}
 		if err != nil {
 			f.doneRecording()
 			var se *smsbridge.SubmitError
@@ -88,6 +92,7 @@ func (f *Flow) submitMT(ctx context.Context, m *store.MT) {
 			}
 			return
 		}
+		f.noteAccepted(m.ID, seq, time.Now())
 		err = f.st.MTPartSent(context.WithoutCancel(ctx), m.ID, seq, parts, smsbridge.MessageIDCandidates(id))
 		f.doneRecording()
 		if err != nil {
