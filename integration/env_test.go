@@ -16,6 +16,7 @@ import (
 	"github.com/mpimis/mpimis/conf"
 	"github.com/mpimis/mpimis/internal/app"
 	"github.com/mpimis/mpimis/internal/prosody"
+	"github.com/mpimis/mpimis/internal/smscsim"
 	"github.com/mpimis/mpimis/internal/xmpptest"
 )
 
@@ -32,15 +33,25 @@ var testUsers = map[string]string{"alice": "alice-pw", "bob": "bob-pw", "admin":
 // stopped when the test ends, and its log is attached on failure.
 func startProsody(t *testing.T) *prosody.Server {
 	t.Helper()
+	return startProsodyWith(t, nil)
+}
+
+// startProsodyWith is startProsody with options adjusted by tweak.
+func startProsodyWith(t *testing.T, tweak func(*prosody.Options)) *prosody.Server {
+	t.Helper()
 	if !prosody.Available() {
 		t.Fatalf("Prosody is not installed (%s): run the README's test command, which installs it", prosody.Binary)
 	}
-	p, err := prosody.New(prosody.Options{
+	o := prosody.Options{
 		Dir:         t.TempDir(),
 		RoomsDomain: roomsDomain,
 		Secret:      secret,
 		Users:       testUsers,
-	})
+	}
+	if tweak != nil {
+		tweak(&o)
+	}
+	p, err := prosody.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,10 +95,11 @@ func testConfig(p xmppServer, dir string) *conf.Config {
 	return cfg
 }
 
-// mpimis is an in-process instance.
+// mpimis is an in-process instance with its own SMSC simulator.
 type mpimis struct {
 	*app.App
 	log *syncBuffer
+	sim *smscsim.Server
 }
 
 // startMpimis runs mpimis in-process against p and waits until both links
@@ -95,6 +107,12 @@ type mpimis struct {
 func startMpimis(t *testing.T, p xmppServer, tweak func(*conf.Config)) *mpimis {
 	t.Helper()
 	cfg := testConfig(p, t.TempDir())
+	sim, err := smscsim.Start(smscsim.Config{SystemID: cfg.SMPP.SystemID, Password: cfg.SMPP.Password, DLRDelay: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	cfg.SMPP.Addr = sim.Addr()
 	if tweak != nil {
 		tweak(cfg)
 	}
@@ -111,7 +129,7 @@ func startMpimis(t *testing.T, p xmppServer, tweak func(*conf.Config)) *mpimis {
 	}
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx) }()
-	m := &mpimis{App: a, log: buf}
+	m := &mpimis{App: a, log: buf, sim: sim}
 	t.Cleanup(func() {
 		cancel()
 		select {
@@ -160,6 +178,9 @@ func login(t *testing.T, p xmppServer, user string) *xmpptest.Client {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
+	// Initial presence, as every real client sends: without it the server
+	// delivers nothing addressed to the bare JID to this session.
+	must(t, c.Send(ctx, component.NewElement(component.NSComponent, "presence")), "initial presence")
 	return c
 }
 

@@ -10,20 +10,24 @@ import (
 )
 
 // TestIntegrationSandbox runs the sandbox command as a user would: it must
-// bring up Prosody and mpimis, verify a login can discover the gateway,
-// then stop and remove everything it created.
+// bring up Prosody, the SMSC simulator and mpimis, verify a login can
+// discover the gateway and a simulated phone gets an answer, then stop and
+// remove everything it created.
 func TestIntegrationSandbox(t *testing.T) {
 	bin := buildMpimis(t)
 	sb := filepath.Join(filepath.Dir(bin), "mpimis-sandbox")
-	if out, err := exec.Command("go", "build", "-o", sb, "../cmd/mpimis-sandbox").CombinedOutput(); err != nil {
-		t.Fatalf("go build sandbox: %v\n%s", err, out)
+	sim := filepath.Join(filepath.Dir(bin), "smsc-sim")
+	for _, b := range [][2]string{{sb, "../cmd/mpimis-sandbox"}, {sim, "../cmd/smsc-sim"}} {
+		if out, err := exec.Command("go", "build", "-o", b[0], b[1]).CombinedOutput(); err != nil {
+			t.Fatalf("go build %s: %v\n%s", b[1], err, out)
+		}
 	}
-	out, err := exec.Command(sb, "-mpimis", bin, "-for", "1s").CombinedOutput()
+	out, err := exec.Command(sb, "-mpimis", bin, "-smsc-sim", sim, "-for", "1s").CombinedOutput()
 	if err != nil {
 		t.Fatalf("sandbox failed: %v\n%s", err, out)
 	}
 	s := string(out)
-	for _, want := range []string{"sandbox ready", "alice@localhost", "sms.localhost", "stopping sandbox"} {
+	for _, want := range []string{"sandbox ready", "SMS round trip", "alice@localhost", "sms.localhost", "/mo", "stopping sandbox"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("sandbox output lacks %q:\n%s", want, s)
 		}

@@ -14,10 +14,12 @@ import (
 
 func phone(t *testing.T, s string) ident.Phone {
 	t.Helper()
-	p, err := ident.ParsePhone(s, "")
+	p, err := phoneFor(s)
 	must(t, err, "phone")
 	return p
 }
+
+func phoneFor(s string) (ident.Phone, error) { return ident.ParsePhone(s, "") }
 
 // completeTo returns the complete messages the simulator received for dest.
 func completeTo(msgs []smscsim.Message, dest string) []smscsim.Message {

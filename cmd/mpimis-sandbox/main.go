@@ -1,9 +1,11 @@
 // Command mpimis-sandbox runs a complete local mpimis installation on
 // loopback for trying it out: a real Prosody from a generated
-// configuration, and the mpimis binary attached to it with its SQLite
-// store. It prints how to log in with an XMPP client, verifies the setup
-// itself (a test user discovers the gateway), and on Ctrl-C (or after
-// -for) stops everything it started and removes its files unless -keep.
+// configuration, the SMSC simulator (smsc-sim) standing in for the
+// carrier, and the mpimis binary attached to both with its SQLite store.
+// It prints how to log in with an XMPP client and how to text mpimis as a
+// phone, verifies the setup itself (a test user discovers the gateway, a
+// simulated phone gets an answer to HELP), and on Ctrl-C (or after -for)
+// stops everything it started and removes its files unless -keep.
 package main
 
 import (
@@ -39,9 +41,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("mpimis-sandbox", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	bin := fs.String("mpimis", "bin/mpimis", "the mpimis binary to run")
+	simBin := fs.String("smsc-sim", "bin/smsc-sim", "the SMSC simulator binary to run")
 	dir := fs.String("dir", "", "working directory (default: a new temporary directory)")
 	keep := fs.Bool("keep", false, "keep the working directory on exit")
 	runFor := fs.Duration("for", 0, "stop after this long (0: until Ctrl-C)")
+	webDir := fs.String("web", "web", "the web pages' directory (built by scripts/build-web.sh)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -52,7 +56,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		ctx, cancel = context.WithTimeout(ctx, *runFor)
 		defer cancel()
 	}
-	if err := sandbox(ctx, *bin, *dir, *keep, stdout); err != nil {
+	if err := sandbox(ctx, *bin, *simBin, *dir, *webDir, *keep, stdout); err != nil {
 		fmt.Fprintln(stderr, "mpimis-sandbox:", err)
 		return 1
 	}
@@ -72,12 +76,15 @@ func port(want int) int {
 	return p
 }
 
-func sandbox(ctx context.Context, bin, dir string, keep bool, out io.Writer) (err error) {
+func sandbox(ctx context.Context, bin, simBin, dir, webDir string, keep bool, out io.Writer) (err error) {
 	if !prosody.Available() {
 		return fmt.Errorf("Prosody is not installed (%s); scripts/install-deps.sh installs it", prosody.Binary)
 	}
 	if _, err := os.Stat(bin); err != nil {
 		return fmt.Errorf("mpimis binary: %w (build it with: go build -o bin/mpimis ./cmd/mpimis)", err)
+	}
+	if _, err := os.Stat(simBin); err != nil {
+		return fmt.Errorf("smsc-sim binary: %w (build it with: go build -o bin/smsc-sim ./cmd/smsc-sim)", err)
 	}
 	if dir == "" {
 		if dir, err = os.MkdirTemp("", "mpimis-sandbox-"); err != nil {
@@ -96,6 +103,7 @@ func sandbox(ctx context.Context, bin, dir string, keep bool, out io.Writer) (er
 		C2SPort:       port(5222),
 		ComponentPort: port(5347),
 		HTTPPort:      port(5280),
+		GuestHost:     guestHost,
 	})
 	if err != nil {
 		return err
@@ -105,7 +113,15 @@ func sandbox(ctx context.Context, bin, dir string, keep bool, out io.Writer) (er
 	}
 	defer p.Stop()
 
+	phoneDist := builtDir(webDir, "phone", "index.html")
+	sim, err := startSim(ctx, simBin, dir, phoneDist)
+	if err != nil {
+		return err
+	}
+	defer sim.stop()
+
 	cfg := conf.Defaults()
+	cfg.SMPP.Addr = sim.smpp
 	cfg.XMPP.Server = p.ComponentAddr()
 	cfg.XMPP.Secret = secret
 	cfg.XMPP.Admins = []string{"admin@localhost"}
@@ -148,19 +164,34 @@ func sandbox(ctx context.Context, bin, dir string, keep bool, out io.Writer) (er
 	if err := verify(ctx, p, exited); err != nil {
 		return fmt.Errorf("%w (logs: %s, %s)", err, logf.Name(), p.LogPath())
 	}
+	if err := sim.verify(ctx); err != nil {
+		return fmt.Errorf("%w (logs: %s, %s)", err, logf.Name(), sim.logPath)
+	}
 	fmt.Fprintf(out, `mpimis sandbox is up (files in %s)
 
   XMPP server   %s (STARTTLS with a self-signed certificate; plain auth allowed)
   users         alice@localhost / alice, bob@localhost / bob, admin@localhost / admin
   SMS gateway   sms.localhost     (discover it from your client's service browser)
   page rooms    rooms.localhost
+  SMSC (sim)    SMPP %s, control http://%s
   mpimis        %s run -config %s
-  logs          %s, %s
+  logs          %s, %s, %s
 
 Log in with any XMPP client (Gajim, Dino, profanity) using the server and
-port above. Ctrl-C stops everything.
-sandbox ready: verified gateway disco through Prosody as alice@localhost
-`, dir, p.C2SAddr(), bin, cfgPath, logf.Name(), p.LogPath())
+port above. Text mpimis as a phone would, and read what it texts back:
+
+  curl -d from=+4915112345678 -d 'text=REG bob' http://%s/mo
+  curl http://%s/mt
+  curl -N http://%s/events          # live stream of SMS sent to phones
+
+Then write to the JID the reply names from your XMPP client.
+`, dir, p.C2SAddr(), sim.smpp, sim.http, bin, cfgPath, logf.Name(), p.LogPath(), sim.logPath, sim.http, sim.http, sim.http)
+	if err := printPages(out, webDir, phoneDist, sim.http, "ws://"+p.HTTPAddr()+"/xmpp-websocket"); err != nil {
+		return err
+	}
+	fmt.Fprint(out, `Ctrl-C stops everything.
+sandbox ready: verified gateway disco through Prosody as alice@localhost and an SMS round trip
+`)
 
 	select {
 	case <-ctx.Done():
