@@ -41,6 +41,7 @@ type options struct {
 	dlrDelay, respDelay time.Duration
 	enquireLink         time.Duration
 	errorRespBody       bool
+	phoneDir            string
 }
 
 func parseFlags(args []string, errOut io.Writer) (options, error) {
@@ -58,6 +59,7 @@ func parseFlags(args []string, errOut io.Writer) (options, error) {
 	fs.DurationVar(&o.respDelay, "resp-delay", 0, "delay of every submit_sm_resp")
 	fs.DurationVar(&o.enquireLink, "enquire-link", 30*time.Second, "enquire_link interval (negative: never)")
 	fs.BoolVar(&o.errorRespBody, "error-resp-body", false, "give error responses an empty body, as SMPP 3.3/5.0 do")
+	fs.StringVar(&o.phoneDir, "phone", "", `directory of the phone simulator page (web/phone/dist), served at /phone/ ("" disables)`)
 	fs.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error (debug logs PDUs and numbers)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -114,12 +116,17 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("-http: %w", err)
 	}
 	fmt.Fprintf(stdout, "smsc-sim: HTTP control on http://%s\n", ln.Addr())
+	handler := newHandler(sim, log)
+	if o.phoneDir != "" {
+		handler = withPhonePage(handler, o.phoneDir)
+		fmt.Fprintf(stdout, "smsc-sim: phone simulator page on http://%s/phone/\n", ln.Addr())
+	}
 	// Cancelling the base context ends event streams, which would
 	// otherwise keep Shutdown waiting.
 	baseCtx, cancelBase := context.WithCancel(context.Background())
 	defer cancelBase()
 	srv := &http.Server{
-		Handler:           newHandler(sim, log),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return baseCtx },
 	}
