@@ -27,7 +27,7 @@ func TestIntegrationSandbox(t *testing.T) {
 		t.Fatalf("sandbox failed: %v\n%s", err, out)
 	}
 	s := string(out)
-	for _, want := range []string{"sandbox ready", "SMS round trip", "alice@localhost", "sms.localhost", "/mo", "stopping sandbox"} {
+	for _, want := range []string{"sandbox ready", "SMS round trip", "/healthz", "alice@localhost", "sms.localhost", "/mo", "stopping sandbox"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("sandbox output lacks %q:\n%s", want, s)
 		}

@@ -127,7 +127,7 @@ func sandbox(ctx context.Context, bin, simBin, dir, webDir string, keep bool, ou
 	cfg.XMPP.Admins = []string{"admin@localhost"}
 	cfg.SMPP.Password = "secret"
 	cfg.Store.Path = filepath.Join(dir, "mpimis.db")
-	cfg.HTTP.Listen = ""
+	cfg.HTTP.Listen = fmt.Sprintf("127.0.0.1:%d", port(8088))
 	cfgPath := filepath.Join(dir, "mpimis.toml")
 	f, err := os.Create(cfgPath)
 	if err != nil {
@@ -167,6 +167,9 @@ func sandbox(ctx context.Context, bin, simBin, dir, webDir string, keep bool, ou
 	if err := sim.verify(ctx); err != nil {
 		return fmt.Errorf("%w (logs: %s, %s)", err, logf.Name(), sim.logPath)
 	}
+	if err := waitHealthy(ctx, cfg.HTTP.Listen); err != nil {
+		return fmt.Errorf("%w (log: %s)", err, logf.Name())
+	}
 	fmt.Fprintf(out, `mpimis sandbox is up (files in %s)
 
   XMPP server   %s (STARTTLS with a self-signed certificate; plain auth allowed)
@@ -174,6 +177,7 @@ func sandbox(ctx context.Context, bin, simBin, dir, webDir string, keep bool, ou
   SMS gateway   sms.localhost     (discover it from your client's service browser)
   page rooms    rooms.localhost
   SMSC (sim)    SMPP %s, control http://%s
+  status page   http://%s/  (also /healthz, /metrics, /api/status)
   mpimis        %s run -config %s
   logs          %s, %s, %s
 
@@ -185,12 +189,12 @@ port above. Text mpimis as a phone would, and read what it texts back:
   curl -N http://%s/events          # live stream of SMS sent to phones
 
 Then write to the JID the reply names from your XMPP client.
-`, dir, p.C2SAddr(), sim.smpp, sim.http, bin, cfgPath, logf.Name(), p.LogPath(), sim.logPath, sim.http, sim.http, sim.http)
+`, dir, p.C2SAddr(), sim.smpp, sim.http, cfg.HTTP.Listen, bin, cfgPath, logf.Name(), p.LogPath(), sim.logPath, sim.http, sim.http, sim.http)
 	if err := printPages(out, webDir, phoneDist, sim.http, "ws://"+p.HTTPAddr()+"/xmpp-websocket"); err != nil {
 		return err
 	}
 	fmt.Fprint(out, `Ctrl-C stops everything.
-sandbox ready: verified gateway disco through Prosody as alice@localhost and an SMS round trip
+sandbox ready: verified gateway disco through Prosody as alice@localhost, an SMS round trip and /healthz
 `)
 
 	select {

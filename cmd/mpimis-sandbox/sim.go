@@ -125,3 +125,26 @@ func (s *simProc) verify(ctx context.Context) error {
 		}
 	}
 }
+
+// waitHealthy waits until mpimis' /healthz answers 200 (both XMPP links
+// and the SMPP bind up).
+func waitHealthy(ctx context.Context, addr string) error {
+	vctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	last := "no answer"
+	for {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+			last = resp.Status
+		}
+		select {
+		case <-vctx.Done():
+			return fmt.Errorf("mpimis /healthz never reported healthy (last: %s)", last)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
