@@ -113,6 +113,10 @@ type Rooms struct {
 	History int `toml:"history"`
 	// MaxMessagesPerMinute is the per-occupant flood limit.
 	MaxMessagesPerMinute int `toml:"max_messages_per_minute"`
+	// NoteRetention is how long a page's kept messages (page notes)
+	// survive in the store; 0 keeps them until the history size trims
+	// them.
+	NoteRetention Duration `toml:"note_retention"`
 }
 
 // Gateway configures the SMS <-> XMPP relay policy.
@@ -177,6 +181,7 @@ func Defaults() *Config {
 			BroadcastLimit:       100,
 			History:              20,
 			MaxMessagesPerMinute: 30,
+			NoteRetention:        Duration{720 * time.Hour},
 		},
 		Gateway: Gateway{
 			AutoRegister:   true,

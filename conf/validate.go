@@ -104,6 +104,7 @@ func (r *Rooms) validate(p *problems) {
 	p.atLeast("rooms.broadcast_limit", r.BroadcastLimit, 1)
 	p.between("rooms.history", r.History, 0, 1000)
 	p.atLeast("rooms.max_messages_per_minute", r.MaxMessagesPerMinute, 1)
+	p.minDuration("rooms.note_retention", r.NoteRetention, 0)
 }
 
 // validate records the problems of the [gateway] table.

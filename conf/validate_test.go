@@ -79,6 +79,7 @@ func TestValidateRejects(t *testing.T) {
 		{"history negative", func(c *Config) { c.Rooms.History = -1 }, "rooms.history", "between 0 and 1000"},
 		{"history huge", func(c *Config) { c.Rooms.History = 1001 }, "rooms.history", "got 1001"},
 		{"room flood limit", func(c *Config) { c.Rooms.MaxMessagesPerMinute = 0 }, "rooms.max_messages_per_minute", "at least 1"},
+		{"note retention negative", func(c *Config) { c.Rooms.NoteRetention = Duration{-time.Hour} }, "rooms.note_retention", "at least 0s, got -1h"},
 		{"imid digits short", func(c *Config) { c.Gateway.IMIDDigits = 5 }, "gateway.imid_digits", "between 6 and 18, got 5"},
 		{"imid digits long", func(c *Config) { c.Gateway.IMIDDigits = 19 }, "gateway.imid_digits", "got 19"},
 		{"sticky window negative", func(c *Config) { c.Gateway.StickyWindow = Duration{-time.Minute} }, "gateway.sticky_window", "at least 0s, got -1m"},

@@ -45,6 +45,9 @@ type Config struct {
 	// application passes store.Salt. Empty: a random salt for this process
 	// (unique-visitor counts then restart with the process).
 	Salt []byte
+	// Admins are the bare JIDs allowed to run the administrative ad-hoc
+	// commands (xmpp.admins).
+	Admins []string
 	// Now is the clock (default time.Now); tests set it.
 	Now func() time.Time
 }

@@ -79,3 +79,15 @@ func errFlood(perMinute int) *component.StanzaError {
 	return stanzaErr(component.ErrTypeWait, component.CondPolicyViolation,
 		fmt.Sprintf("too many messages: at most %d per minute in a room", perMinute))
 }
+
+// Ad-hoc command (XEP-0050) refusals; see adhoc.go.
+var (
+	errCmdNotHere = stanzaErr(component.ErrTypeCancel, component.CondServiceUnavailable,
+		"commands are run on the rooms domain itself")
+	errCmdNoNode    = stanzaErr(component.ErrTypeModify, component.CondBadRequest, "the command has no node")
+	errCmdNoSuch    = stanzaErr(component.ErrTypeCancel, component.CondItemNotFound, "no such command")
+	errCmdNotAdmin  = stanzaErr(component.ErrTypeAuth, component.CondForbidden, "this command is for administrators")
+	errCmdBadAction = stanzaErr(component.ErrTypeModify, component.CondBadRequest, "bad-action: use execute, complete or cancel")
+	errCmdSession   = stanzaErr(component.ErrTypeModify, component.CondBadRequest, "bad-sessionid: unknown command session")
+	errCmdNoForm    = stanzaErr(component.ErrTypeModify, component.CondBadRequest, "bad-payload: submit the command's form")
+)

@@ -77,6 +77,7 @@ func New(cfg Config, st Store, base *component.Service, log *slog.Logger) (*Serv
 	_, _ = rand.Read(s.fwdKey)
 	s.sendCtx, s.sendCancel = context.WithDeadline(context.Background(), time.Now().AddDate(100, 0, 0))
 	base.Items = s.discoItems
+	s.registerCommands()
 	return s, nil
 }
 

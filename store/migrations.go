@@ -169,4 +169,55 @@ CREATE TABLE relay_counters (
 	name  TEXT NOT NULL PRIMARY KEY CHECK (name <> ''),
 	value INTEGER NOT NULL
 );`,
+
+	// 5: rooms service (see rooms_types.go). A rooms row exists for every
+	// page the service has written anything about; it carries the
+	// all-time totals. Page notes are kept in insertion order (seq). The
+	// event tables answer period queries exactly; visitors are salted
+	// hashes, never JIDs. Times are Unix nanoseconds.
+	`CREATE TABLE rooms (
+	key        TEXT NOT NULL PRIMARY KEY CHECK (key <> ''),
+	url        TEXT NOT NULL DEFAULT '',
+	title      TEXT NOT NULL DEFAULT '',
+	visits     INTEGER NOT NULL DEFAULT 0,
+	dwell_ns   INTEGER NOT NULL DEFAULT 0,
+	messages   INTEGER NOT NULL DEFAULT 0,
+	peak       INTEGER NOT NULL DEFAULT 0,
+	last_visit INTEGER,
+	updated_at INTEGER NOT NULL
+);
+CREATE TABLE room_notes (
+	seq   INTEGER PRIMARY KEY,
+	key   TEXT NOT NULL REFERENCES rooms (key) ON DELETE CASCADE,
+	id    TEXT NOT NULL,
+	nick  TEXT NOT NULL,
+	body  TEXT NOT NULL,
+	stamp INTEGER NOT NULL
+);
+CREATE INDEX room_notes_key ON room_notes (key, seq);
+CREATE INDEX room_notes_stamp ON room_notes (stamp);
+CREATE TABLE room_visitors (
+	key     TEXT NOT NULL REFERENCES rooms (key) ON DELETE CASCADE,
+	visitor BLOB NOT NULL,
+	PRIMARY KEY (key, visitor)
+) WITHOUT ROWID;
+CREATE TABLE room_visits (
+	key     TEXT NOT NULL REFERENCES rooms (key) ON DELETE CASCADE,
+	visitor BLOB NOT NULL,
+	joined  INTEGER NOT NULL,
+	left_at INTEGER NOT NULL
+);
+CREATE INDEX room_visits_left ON room_visits (left_at, key);
+CREATE INDEX room_visits_key ON room_visits (key, left_at);
+CREATE TABLE room_messages (
+	key TEXT NOT NULL REFERENCES rooms (key) ON DELETE CASCADE,
+	at  INTEGER NOT NULL
+);
+CREATE INDEX room_messages_key ON room_messages (key, at);
+CREATE TABLE room_peaks (
+	key TEXT NOT NULL REFERENCES rooms (key) ON DELETE CASCADE,
+	n   INTEGER NOT NULL,
+	at  INTEGER NOT NULL
+);
+CREATE INDEX room_peaks_key ON room_peaks (key, at);`,
 }

@@ -88,7 +88,7 @@ func New(ctx context.Context, cfg *conf.Config, log *slog.Logger, version string
 }
 
 // newRoomService builds the rooms service on a.Rooms. Page notes and
-// statistics live in memory until the store implements rooms.Store.
+// statistics are kept in the SQLite store (see roomstore.go).
 func (a *App) newRoomService(ctx context.Context) error {
 	salt, err := a.Store.Salt(ctx)
 	if err != nil {
@@ -101,8 +101,10 @@ func (a *App) newRoomService(ctx context.Context) error {
 		BroadcastLimit:       r.BroadcastLimit,
 		History:              r.History,
 		MaxMessagesPerMinute: r.MaxMessagesPerMinute,
+		NoteRetention:        noteRetention(r.NoteRetention.Duration),
 		Salt:                 salt,
-	}, rooms.NewMemStore(), a.Rooms, a.log.With("service", "rooms"))
+		Admins:               a.cfg.XMPP.Admins,
+	}, roomStore{st: a.Store}, a.Rooms, a.log.With("service", "rooms"))
 	if err != nil {
 		return fmt.Errorf("app: %w", err)
 	}
