@@ -3,8 +3,15 @@
 //
 //	mpimis run -config FILE      run in the foreground, logs to stderr
 //	mpimis check -config FILE    validate the configuration
+//	mpimis doctor -config FILE   check the configuration, the XMPP server,
+//	                             the SMSC and the store, explaining failures
 //	mpimis room -config FILE URL print the room JID for a page URL
+//	mpimis bindings list|find|unbind -config FILE ...
+//	                             administer bindings in the store
+//	mpimis stats -config FILE    bindings, queues and relay counters
 //	mpimis version               print the version
+//
+// Phone numbers are printed masked unless -show-numbers is given.
 //
 // This is the only package that exits the process.
 package main
@@ -38,7 +45,16 @@ const usage = `usage: mpimis <command> [flags]
 commands:
   run -config FILE       run mpimis in the foreground (logs to stderr)
   check -config FILE     validate the configuration file
+  doctor -config FILE    check config, XMPP port and handshakes, SMPP bind and
+                         store, one line each, explaining what is wrong
   room -config FILE URL  print the room JID for a page URL
+  bindings list -config FILE [-after IMID] [-limit N] [-show-numbers] [-json]
+  bindings find -config FILE [-show-numbers] [-json] <imid|@nick|+number>
+  bindings unbind -config FILE <imid>
+                         list, find or retire bindings (numbers are masked
+                         unless -show-numbers is given)
+  stats -config FILE [-json]
+                         bindings by state, MT/MO queues, relay counters
   version                print the version
 `
 
@@ -56,6 +72,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdCheck(rest, stdout, stderr)
 	case "room":
 		return cmdRoom(rest, stdout, stderr)
+	case "doctor":
+		return cmdDoctor(ctx, rest, stdout, stderr)
+	case "bindings":
+		return cmdBindings(ctx, rest, stdout, stderr)
+	case "stats":
+		return cmdStats(ctx, rest, stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintf(stdout, "mpimis %s\n", versionString())
 		return 0
