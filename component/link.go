@@ -195,9 +195,16 @@ func (l *Link) connectOnce(ctx context.Context) (up bool, err error) {
 		return false, fmt.Errorf("component: dial %s: %w", l.cfg.Addr, err)
 	}
 	defer conn.Close()
+	// The handshake is bounded by a deadline on the connection, which a
+	// shutdown moves to the past. mellium gets a context that never ends:
+	// its own watcher would clear our deadline.
 	deadline, _ := dctx.Deadline()
 	_ = conn.SetDeadline(deadline)
-	sess, err := mcomp.NewSession(dctx, l.domain, []byte(l.cfg.Secret), conn)
+	stopWatch := context.AfterFunc(dctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
+	sess, err := mcomp.NewSession(context.Background(), l.domain, []byte(l.cfg.Secret), conn)
+	if !stopWatch() && err == nil {
+		err = dctx.Err() // the deadline struck just as the handshake ended
+	}
 	if err != nil {
 		return false, handshakeError(l.cfg.Addr, err)
 	}

@@ -2,6 +2,7 @@ package component
 
 import (
 	"context"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -295,5 +296,60 @@ func TestConcurrentSendsSurvive(t *testing.T) {
 	}
 	if st := l.Status(); st.Connects != 1 {
 		t.Fatalf("link reconnected: %+v", st)
+	}
+}
+
+// TestSilentServerDoesNotHangHandshake: a server that accepts the TCP
+// connection but never answers the stream header cannot hold the link:
+// the handshake deadline ends each attempt and the link keeps redialling.
+func TestSilentServerDoesNotHangHandshake(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	accepted := make(chan net.Conn, 16)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			accepted <- c // held open, never answered
+		}
+	}()
+	defer func() {
+		for {
+			select {
+			case c := <-accepted:
+				c.Close()
+			default:
+				return
+			}
+		}
+	}()
+	l, err := NewLink(LinkConfig{Addr: ln.Addr().String(), Domain: testDomain, Secret: "s",
+		DialTimeout: 200 * time.Millisecond, ReconnectMin: 10 * time.Millisecond, ReconnectMax: 20 * time.Millisecond}, NewGatewayService("", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { l.Run(ctx); close(done) }()
+	for i := 0; i < 3; i++ { // three attempts, each ended by the deadline
+		select {
+		case <-accepted:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("attempt %d never came: the handshake hangs (%+v)", i, l.Status())
+		}
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return after cancel")
+	}
+	if st := l.Status(); st.Connects != 0 || st.LastError == "" {
+		t.Fatalf("status %+v", st)
 	}
 }

@@ -43,6 +43,10 @@ type Server struct {
 	Dir     string
 	node    string
 	running bool
+	// epmdPort is this node's own Erlang port mapper: test processes run
+	// in parallel, and a shared epmd stopped by one would break another's
+	// node as it starts.
+	epmdPort int
 }
 
 // Available reports whether ejabberd is installed.
@@ -71,6 +75,10 @@ func New(o Options) (*Server, error) {
 		return nil, fmt.Errorf("ejabberd: %w", err)
 	}
 	s := &Server{Opts: o, Dir: dir, node: fmt.Sprintf("mpimis%d@localhost", o.C2SPort)}
+	if err := loopback.FillPorts(&s.epmdPort); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("ejabberd: %w", err)
+	}
 	if err := s.prepare(); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
@@ -89,7 +97,7 @@ func (s *Server) prepare() error {
 	}
 	files := map[string]string{
 		"ejabberd.yml":    configText(&s.Opts, s.Dir),
-		"ejabberdctl.cfg": "ERL_EPMD_ADDRESS=127.0.0.1\nINET_DIST_INTERFACE=127.0.0.1\nERLANG_NODE=" + s.node + "\n",
+		"ejabberdctl.cfg": fmt.Sprintf("ERL_EPMD_ADDRESS=127.0.0.1\nERL_EPMD_PORT=%d\nexport ERL_EPMD_PORT\nINET_DIST_INTERFACE=127.0.0.1\nERLANG_NODE=%s\n", s.epmdPort, s.node),
 		"inetrc":          "{lookup,[\"file\",\"native\"]}.\n{host,{127,0,0,1}, [\"localhost\"]}.\n",
 	}
 	for name, body := range files {
@@ -145,7 +153,7 @@ func configText(o *Options, dir string) string {
 func (s *Server) ctl(ctx context.Context, args ...string) (string, error) {
 	full := append([]string{"--config-dir", s.Dir, "--spool", filepath.Join(s.Dir, "db"), "--logs", filepath.Join(s.Dir, "logs"), "--node", s.node}, args...)
 	cmd := exec.CommandContext(ctx, Ctl, full...)
-	cmd.Env = append(os.Environ(), "ERL_INETRC="+filepath.Join(s.Dir, "inetrc"))
+	cmd.Env = append(os.Environ(), "ERL_INETRC="+filepath.Join(s.Dir, "inetrc"), fmt.Sprintf("ERL_EPMD_PORT=%d", s.epmdPort))
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
@@ -219,10 +227,8 @@ func (s *Server) Stop() error {
 		_, _ = s.ctl(ctx, "stopped")
 	}
 	s.running = false
-	// Free epmd when no other node uses it.
-	if names, nerr := exec.Command("epmd", "-names").Output(); nerr == nil && !strings.Contains(string(names), "name ") {
-		_ = exec.Command("epmd", "-kill").Run()
-	}
+	// Stop this node's own epmd (no other node uses its port).
+	_ = exec.Command("epmd", "-port", strconv.Itoa(s.epmdPort), "-kill").Run()
 	if err != nil {
 		return fmt.Errorf("ejabberd: stop: %v: %s", err, out)
 	}
