@@ -86,15 +86,9 @@ func (c *Core) whoText(dest, state, status string) string {
 // known); an XMPP user is listed and asked for a presence subscription
 // from the SMS user's JID.
 func (c *Core) add(ctx context.Context, in *mo, d Dest) error {
-	t, ok, err := c.resolve(ctx, d)
-	if err != nil {
-		return err
-	}
+	t, ok, err := c.resolveOther(ctx, in, d)
 	if !ok {
-		return c.reply(ctx, in, txtNoSuchUser)
-	}
-	if t.b != nil && t.b.IMID == in.b.IMID {
-		return c.reply(ctx, in, txtSelf)
+		return err
 	}
 	listed, _, err := c.st.CountBuddies(ctx, in.b.IMID)
 	if err != nil {
@@ -225,15 +219,9 @@ func (c *Core) listText(lines []string) string {
 
 // block is BLOCK <dest>.
 func (c *Core) block(ctx context.Context, in *mo, d Dest) error {
-	t, ok, err := c.resolve(ctx, d)
-	if err != nil {
-		return err
-	}
+	t, ok, err := c.resolveOther(ctx, in, d)
 	if !ok {
-		return c.reply(ctx, in, txtNoSuchUser)
-	}
-	if t.b != nil && t.b.IMID == in.b.IMID {
-		return c.reply(ctx, in, txtSelf)
+		return err
 	}
 	already, err := c.st.IsBlocked(ctx, in.b.IMID, t.peer())
 	if err != nil {
@@ -285,4 +273,20 @@ func presenceFields(show, status string) (string, string) {
 		show = ""
 	}
 	return show, truncRunes(strings.Join(strings.Fields(status), " "), 200)
+}
+
+// resolveOther resolves a command's destination that must be another
+// user; when it is unknown or the sender themself, it answers the SMS
+// and reports !ok with the reply's error.
+func (c *Core) resolveOther(ctx context.Context, in *mo, d Dest) (target, bool, error) {
+	t, ok, err := c.resolve(ctx, d)
+	switch {
+	case err != nil:
+		return t, false, err
+	case !ok:
+		return t, false, c.reply(ctx, in, txtNoSuchUser)
+	case t.b != nil && t.b.IMID == in.b.IMID:
+		return t, false, c.reply(ctx, in, txtSelf)
+	}
+	return t, true, nil
 }
