@@ -28,7 +28,6 @@ import (
 	"syscall"
 
 	"github.com/mpimis/mpimis/conf"
-	"github.com/mpimis/mpimis/ident"
 	"github.com/mpimis/mpimis/internal/app"
 )
 
@@ -47,7 +46,9 @@ commands:
   check -config FILE     validate the configuration file
   doctor -config FILE    check config, XMPP port and handshakes, SMPP bind and
                          store, one line each, explaining what is wrong
-  room -config FILE URL  print the room JID for a page URL
+  room -config FILE [-occupants] URL
+                         print the room JID for a page URL (-occupants: and
+                         its live occupant count, from the running instance)
   bindings list -config FILE [-after IMID] [-limit N] [-show-numbers] [-json]
   bindings find -config FILE [-show-numbers] [-json] <imid|@nick|+number>
   bindings unbind -config FILE <imid>
@@ -145,32 +146,6 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "%s: OK (gateway %s, rooms %s, XMPP server %s, SMSC %s, store %s)\n",
 		path, cfg.XMPP.GatewayDomain, rooms, cfg.XMPP.Server, cfg.SMPP.Addr, cfg.Store.Path)
-	return 0
-}
-
-func cmdRoom(args []string, stdout, stderr io.Writer) int {
-	path, pos, ok := flags("room", args, stderr)
-	if !ok {
-		return 2
-	}
-	if len(pos) != 1 {
-		fmt.Fprintln(stderr, "usage: mpimis room -config FILE URL")
-		return 2
-	}
-	cfg, ok := load(path, stderr)
-	if !ok {
-		return 1
-	}
-	if cfg.XMPP.RoomsDomain == "" {
-		fmt.Fprintln(stderr, "mpimis: xmpp.rooms_domain is empty: the rooms service is disabled")
-		return 1
-	}
-	key, _, err := ident.RoomKeyFor(pos[0])
-	if err != nil {
-		fmt.Fprintf(stderr, "mpimis: %v\n", err)
-		return 1
-	}
-	fmt.Fprintf(stdout, "%s@%s\n", key, cfg.XMPP.RoomsDomain)
 	return 0
 }
 
