@@ -31,6 +31,8 @@ type Config struct {
 	Lease              time.Duration // how long a worker owns a leased message (default 2m)
 	ReassemblyTimeout  time.Duration // a long MO missing parts is delivered after this (default 10m)
 	RetryMin, RetryMax time.Duration // transient failure backoff (default 2s .. 5m)
+	Retention          time.Duration // finished messages are pruned after this (default 7 days)
+	JanitorEvery       time.Duration // how often to prune (default 1h)
 	Logger             *slog.Logger
 	// Observer, if not nil, is told how submits and delivery reports went
 	// (for metrics); see Observer.
@@ -52,6 +54,12 @@ func (c *Config) setDefaults() {
 	}
 	if c.RetryMax <= 0 {
 		c.RetryMax = 5 * time.Minute
+	}
+	if c.Retention <= 0 {
+		c.Retention = DefaultRetention
+	}
+	if c.JanitorEvery <= 0 {
+		c.JanitorEvery = defaultJanitorTick
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -144,7 +152,7 @@ func (f *Flow) Send(ctx context.Context, to ident.Phone, body string, meta relay
 // ctx ends, then waits for them.
 func (f *Flow) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
-	for _, fn := range []func(context.Context){f.runMT, f.runMO, f.runExpiry} {
+	for _, fn := range []func(context.Context){f.runMT, f.runMO, f.runExpiry, f.runJanitor} {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
