@@ -12,8 +12,9 @@ import (
 // period queries; all-time totals stay exact.
 const memEventCap = 100_000
 
-// MemStore is an in-memory Store, for tests and until the SQLite store
-// implements the interface. Everything is lost when the process ends.
+// MemStore is an in-memory Store, for tests (mpimis itself uses the SQLite
+// store, see internal/app/roomstore.go). Everything is lost when the
+// process ends.
 // Period queries (a non-zero since) see at most the latest 100,000
 // visits, messages and occupancy records of each page.
 type MemStore struct {

@@ -1,8 +1,12 @@
 // Package store owns mpimis's persistent state: the SQLite database, its
-// schema and numbered migrations, and the typed operations on it. Today that
-// is the identity bindings (phone number <-> imid, optional nick) and
-// instance-wide meta values such as the statistics salt; queues, rooms and
-// statistics tables join later.
+// schema and numbered migrations, and the typed operations on it: the
+// identity bindings (phone number <-> imid, optional nick), instance-wide
+// meta values such as the statistics salt, the durable MT/MO queues with
+// delivery-report matching and MO reassembly (queue.go), the relay's state
+// (blocks, buddies, sticky correspondents, counters: relay_*.go) and the
+// rooms' page notes and statistics (rooms_*.go). Every write goes through
+// one committer with group commit (commit.go) and cached statements
+// (stmt.go).
 //
 // # Connections
 //
