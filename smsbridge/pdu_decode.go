@@ -10,10 +10,11 @@ import (
 	"github.com/fiorix/go-smpp/smpp/pdu/pdutlv"
 )
 
-// smFields is the mandatory field list of deliver_sm (the same as
-// submit_sm's). The library's own deliver_sm list splits a UDH out of
-// short_message; this list keeps short_message whole, as ParseUDH expects.
-var smFields = pdufield.List{
+// SMFields is the mandatory field list of submit_sm and deliver_sm (SMPP
+// 3.4 sections 4.4.1 and 4.6.1), for pdufield.List.Decode. The library's
+// own deliver_sm list splits a UDH out of short_message; this list keeps
+// short_message whole, as ParseUDH expects.
+var SMFields = pdufield.List{
 	pdufield.ServiceType,
 	pdufield.SourceAddrTON,
 	pdufield.SourceAddrNPI,
@@ -50,11 +51,11 @@ func (e *bodyError) Unwrap() error { return ErrBadPDU }
 // decodeSM decodes a deliver_sm (or submit_sm) body.
 func decodeSM(seq uint32, body []byte) (*Deliver, error) {
 	r := bytes.NewBuffer(body)
-	f, err := smFields.Decode(r)
+	f, err := SMFields.Decode(r)
 	if err != nil {
 		return nil, &bodyError{status: StatusInvCmdLen, what: "short_message longer than the PDU"}
 	}
-	for _, name := range smFields {
+	for _, name := range SMFields {
 		if f[name] == nil {
 			return nil, &bodyError{status: StatusInvCmdLen, what: fmt.Sprintf("PDU ends before %s", name)}
 		}

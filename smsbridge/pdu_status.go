@@ -5,22 +5,26 @@ import "fmt"
 // SMPP 3.4 command_status values used by the session and its callers. An
 // MOHandler returns one of them for deliver_sm_resp.
 const (
-	StatusOK            uint32 = 0x00000000 // ESME_ROK
-	StatusInvMsgLen     uint32 = 0x00000001 // ESME_RINVMSGLEN
-	StatusInvCmdLen     uint32 = 0x00000002 // ESME_RINVCMDLEN
-	StatusInvCmdID      uint32 = 0x00000003 // ESME_RINVCMDID
-	StatusInvBindStatus uint32 = 0x00000004 // ESME_RINVBNDSTS
-	StatusSysErr        uint32 = 0x00000008 // ESME_RSYSERR
-	StatusInvDstAddr    uint32 = 0x0000000B // ESME_RINVDSTADR
-	StatusBindFail      uint32 = 0x0000000D // ESME_RBINDFAIL
-	StatusInvPassword   uint32 = 0x0000000E // ESME_RINVPASWD
-	StatusInvSystemID   uint32 = 0x0000000F // ESME_RINVSYSID
-	StatusMsgQueueFull  uint32 = 0x00000014 // ESME_RMSGQFUL
-	StatusSubmitFail    uint32 = 0x00000045 // ESME_RSUBMITFAIL
-	StatusThrottled     uint32 = 0x00000058 // ESME_RTHROTTLED
-	StatusInvSchedule   uint32 = 0x00000061 // ESME_RINVSCHED
-	StatusInvTLVStream  uint32 = 0x000000C0 // ESME_RINVTLVSTREAM
-	StatusUnknownError  uint32 = 0x000000FF // ESME_RUNKNOWNERR
+	StatusOK             uint32 = 0x00000000 // ESME_ROK
+	StatusInvMsgLen      uint32 = 0x00000001 // ESME_RINVMSGLEN
+	StatusInvCmdLen      uint32 = 0x00000002 // ESME_RINVCMDLEN
+	StatusInvCmdID       uint32 = 0x00000003 // ESME_RINVCMDID
+	StatusInvBindStatus  uint32 = 0x00000004 // ESME_RINVBNDSTS
+	StatusAlreadyBound   uint32 = 0x00000005 // ESME_RALYBND
+	StatusSysErr         uint32 = 0x00000008 // ESME_RSYSERR
+	StatusInvDstAddr     uint32 = 0x0000000B // ESME_RINVDSTADR
+	StatusBindFail       uint32 = 0x0000000D // ESME_RBINDFAIL
+	StatusInvPassword    uint32 = 0x0000000E // ESME_RINVPASWD
+	StatusInvSystemID    uint32 = 0x0000000F // ESME_RINVSYSID
+	StatusMsgQueueFull   uint32 = 0x00000014 // ESME_RMSGQFUL
+	StatusSubmitFail     uint32 = 0x00000045 // ESME_RSUBMITFAIL
+	StatusThrottled      uint32 = 0x00000058 // ESME_RTHROTTLED
+	StatusInvSchedule    uint32 = 0x00000061 // ESME_RINVSCHED
+	StatusTempAppError   uint32 = 0x00000064 // ESME_RX_T_APPN: receiver temporary application error
+	StatusPermAppError   uint32 = 0x00000065 // ESME_RX_P_APPN: receiver permanent application error
+	StatusRejectAppError uint32 = 0x00000066 // ESME_RX_R_APPN: receiver rejected the message
+	StatusInvTLVStream   uint32 = 0x000000C0 // ESME_RINVTLVSTREAM
+	StatusUnknownError   uint32 = 0x000000FF // ESME_RUNKNOWNERR
 )
 
 type statusInfo struct{ name, text string }

@@ -12,6 +12,7 @@ const (
 	TagSARMsgRefNum       uint16 = 0x020C
 	TagSARTotalSegments   uint16 = 0x020E
 	TagSARSegmentSeqnum   uint16 = 0x020F
+	TagSCInterfaceVersion uint16 = 0x0210
 	TagMessagePayload     uint16 = 0x0424
 	TagMessageState       uint16 = 0x0427
 )

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/fiorix/go-smpp/smpp/pdu"
+
+	"github.com/mpimis/mpimis/smsbridge"
 )
 
 func TestBind(t *testing.T) {
@@ -24,11 +26,11 @@ func TestBind(t *testing.T) {
 		{name: "transceiver any", kind: pdu.BindTransceiverID, systemID: "a", pw: "b", wantSessions: 1},
 		{name: "transmitter", cfgID: "smsgw", cfgPW: "secret", kind: pdu.BindTransmitterID, systemID: "smsgw", pw: "secret", wantSessions: 1},
 		{name: "receiver", cfgID: "smsgw", cfgPW: "secret", kind: pdu.BindReceiverID, systemID: "smsgw", pw: "secret", wantSessions: 1},
-		{name: "wrong password", cfgID: "smsgw", cfgPW: "secret", kind: pdu.BindTransceiverID, systemID: "smsgw", pw: "nope", want: StatusInvPaswd, wantRefusedCount: 1},
-		{name: "unknown system_id", cfgID: "smsgw", cfgPW: "secret", kind: pdu.BindTransceiverID, systemID: "other", pw: "secret", want: StatusInvSysID, wantRefusedCount: 1},
+		{name: "wrong password", cfgID: "smsgw", cfgPW: "secret", kind: pdu.BindTransceiverID, systemID: "smsgw", pw: "nope", want: smsbridge.StatusInvPassword, wantRefusedCount: 1},
+		{name: "unknown system_id", cfgID: "smsgw", cfgPW: "secret", kind: pdu.BindTransceiverID, systemID: "other", pw: "secret", want: smsbridge.StatusInvSystemID, wantRefusedCount: 1},
 		{name: "password only configured", cfgPW: "secret", kind: pdu.BindTransceiverID, systemID: "whoever", pw: "secret", wantSessions: 1},
 		{name: "system_id only configured", cfgID: "smsgw", kind: pdu.BindTransceiverID, systemID: "smsgw", pw: "anything", wantSessions: 1},
-		{name: "error with empty body", cfgPW: "secret", errBody: true, kind: pdu.BindTransceiverID, pw: "x", want: StatusInvPaswd, wantRefusedCount: 1},
+		{name: "error with empty body", cfgPW: "secret", errBody: true, kind: pdu.BindTransceiverID, pw: "x", want: smsbridge.StatusInvPassword, wantRefusedCount: 1},
 	}
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -39,7 +41,7 @@ func TestBind(t *testing.T) {
 				t.Fatalf("case %d: status 0x%X, want 0x%X", i, p.status, tc.want)
 			}
 			switch {
-			case tc.want == StatusOK:
+			case tc.want == smsbridge.StatusOK:
 				// system_id "sim", then sc_interface_version 0x34.
 				want := append([]byte("sim\x00"), 0x02, 0x10, 0x00, 0x01, 0x34)
 				if !bytes.Equal(p.body, want) {
@@ -71,7 +73,7 @@ func TestBindTwiceRefused(t *testing.T) {
 	s := startSim(t, Config{})
 	e := dial(t, s.Addr())
 	e.mustBind()
-	if p := e.bind(pdu.BindTransceiverID, "esme", "pw"); p.status != StatusAlyBnd {
+	if p := e.bind(pdu.BindTransceiverID, "esme", "pw"); p.status != smsbridge.StatusAlreadyBound {
 		t.Fatalf("second bind status 0x%X, want ESME_RALYBND", p.status)
 	}
 	if s.Binds() != 1 {
@@ -117,7 +119,7 @@ func TestRequestsBeforeBind(t *testing.T) {
 			}
 			seq := e.submit(sub{src: "12345", dst: "4915112345678", sm: []byte("hi")})
 			p := e.expect(pdu.SubmitSMRespID)
-			if p.seq != seq || p.status != StatusInvBndSts || len(p.body) != 0 {
+			if p.seq != seq || p.status != smsbridge.StatusInvBindStatus || len(p.body) != 0 {
 				t.Fatalf("case %d: resp seq %d status 0x%X body % X, want seq %d ESME_RINVBNDSTS no body", i, p.seq, p.status, p.body, seq)
 			}
 		})
@@ -137,8 +139,8 @@ func TestEnquireLinkAndGenericNack(t *testing.T) {
 		wantStatus uint32
 	}{
 		{name: "enquire_link before bind", id: pdu.EnquireLinkID, wantID: pdu.EnquireLinkRespID},
-		{name: "query_sm unsupported", id: pdu.QuerySMID, wantID: pdu.GenericNACKID, wantStatus: StatusInvCmdID},
-		{name: "unknown command id", id: 0x00000777, wantID: pdu.GenericNACKID, wantStatus: StatusInvCmdID},
+		{name: "query_sm unsupported", id: pdu.QuerySMID, wantID: pdu.GenericNACKID, wantStatus: smsbridge.StatusInvCmdID},
+		{name: "unknown command id", id: 0x00000777, wantID: pdu.GenericNACKID, wantStatus: smsbridge.StatusInvCmdID},
 	}
 	for i, tc := range cases {
 		raw := make([]byte, 16)
@@ -174,7 +176,7 @@ func TestBadCommandLengthCloses(t *testing.T) {
 			binary.BigEndian.PutUint32(raw[12:], 9)
 			e.sendRaw(raw)
 			p := e.expect(pdu.GenericNACKID)
-			if p.status != StatusInvCmdLen || p.seq != 9 {
+			if p.status != smsbridge.StatusInvCmdLen || p.seq != 9 {
 				t.Fatalf("case %d: generic_nack status 0x%X seq %d", i, p.status, p.seq)
 			}
 			if err := e.expectClosed(); !isClosedErr(err) {
@@ -192,7 +194,7 @@ func TestPeriodicEnquireLink(t *testing.T) {
 	if p.seq == 0 || p.seq > maxSeq {
 		t.Fatalf("enquire_link seq %d out of range", p.seq)
 	}
-	e.respond(p, StatusOK)
+	e.respond(p, smsbridge.StatusOK)
 	// The simulator reads in order: once our own enquire_link is
 	// answered, our answer to its enquire_link has been counted.
 	ours := pdu.NewEnquireLink()
@@ -201,7 +203,7 @@ func TestPeriodicEnquireLink(t *testing.T) {
 	for {
 		q := e.next()
 		if q.id == pdu.EnquireLinkID { // another tick; answer it too
-			e.respond(q, StatusOK)
+			e.respond(q, smsbridge.StatusOK)
 			continue
 		}
 		if q.id != pdu.EnquireLinkRespID || q.seq != seq {

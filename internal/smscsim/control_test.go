@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/fiorix/go-smpp/smpp/pdu"
+
+	"github.com/mpimis/mpimis/smsbridge"
 )
 
 func TestSubmitControls(t *testing.T) {
@@ -18,10 +20,10 @@ func TestSubmitControls(t *testing.T) {
 		want  []uint32 // statuses of consecutive submits; 0xFFFFFFFF: no response
 		after func(t *testing.T, s *Server)
 	}{
-		{name: "throttle 2", set: func(s *Server) { s.SetThrottle(2) }, want: []uint32{StatusThrottled, StatusThrottled, 0}},
-		{name: "throttle until cleared", set: func(s *Server) { s.SetThrottle(-1) }, want: []uint32{StatusThrottled, StatusThrottled, StatusThrottled}},
+		{name: "throttle 2", set: func(s *Server) { s.SetThrottle(2) }, want: []uint32{smsbridge.StatusThrottled, smsbridge.StatusThrottled, 0}},
+		{name: "throttle until cleared", set: func(s *Server) { s.SetThrottle(-1) }, want: []uint32{smsbridge.StatusThrottled, smsbridge.StatusThrottled, smsbridge.StatusThrottled}},
 		{name: "status 1", set: func(s *Server) { s.SetSubmitStatus(0x45, 1) }, want: []uint32{0x45, 0}},
-		{name: "throttle before status", set: func(s *Server) { s.SetSubmitStatus(0x45, 1); s.SetThrottle(1) }, want: []uint32{StatusThrottled, 0x45, 0}},
+		{name: "throttle before status", set: func(s *Server) { s.SetSubmitStatus(0x45, 1); s.SetThrottle(1) }, want: []uint32{smsbridge.StatusThrottled, 0x45, 0}},
 		{name: "drop 1", set: func(s *Server) { s.DropResponses(1) }, want: []uint32{0xFFFFFFFF, 0},
 			after: func(t *testing.T, s *Server) {
 				subs := s.Submitted()
@@ -61,7 +63,7 @@ func TestSubmitControls(t *testing.T) {
 					t.Fatalf("case %d submit %d: body %q with status 0x%X", i, n, p.body, want)
 				}
 				if want == 0 {
-					e.respond(e.expect(pdu.DeliverSMID), StatusOK)
+					e.respond(e.expect(pdu.DeliverSMID), smsbridge.StatusOK)
 				}
 			}
 			subs := s.Submitted()
@@ -135,7 +137,7 @@ func TestUnbind(t *testing.T) {
 			t.Fatalf("Sessions %d while unbinding", s.Sessions())
 		}
 		p := e.expect(pdu.UnbindID)
-		e.respond(p, StatusOK)
+		e.respond(p, smsbridge.StatusOK)
 		if err := e.expectClosed(); !isClosedErr(err) {
 			t.Fatal(err)
 		}
@@ -311,9 +313,9 @@ func TestErrorRespBody(t *testing.T) {
 	s := startSim(t, Config{ErrorRespBody: true})
 	e := dial(t, s.Addr())
 	e.mustBind()
-	s.SetSubmitStatus(StatusSysErr, 1)
+	s.SetSubmitStatus(smsbridge.StatusSysErr, 1)
 	e.submit(sub{src: "1", dst: "2", sm: []byte("x")})
-	if p := e.expect(pdu.SubmitSMRespID); p.status != StatusSysErr || string(p.body) != "\x00" {
+	if p := e.expect(pdu.SubmitSMRespID); p.status != smsbridge.StatusSysErr || string(p.body) != "\x00" {
 		t.Fatalf("status 0x%X body %q, want ESME_RSYSERR and an empty message_id", p.status, p.body)
 	}
 }

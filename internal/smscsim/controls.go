@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/mpimis/mpimis/smsbridge"
 )
 
 // dlrOutcome is what a receipt reports.
@@ -119,7 +121,7 @@ func (c *controls) decide() verdict {
 	case take(&c.drop):
 		v.drop = true
 	case take(&c.throttle):
-		v.status = StatusThrottled
+		v.status = smsbridge.StatusThrottled
 	case take(&c.statusN):
 		v.status = c.status
 	}

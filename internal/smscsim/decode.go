@@ -6,6 +6,8 @@ import (
 
 	"github.com/fiorix/go-smpp/smpp/pdu/pdufield"
 	"github.com/fiorix/go-smpp/smpp/pdu/pdutlv"
+
+	"github.com/mpimis/mpimis/smsbridge"
 )
 
 // bindFieldList is the body of bind_transmitter, bind_receiver and
@@ -18,30 +20,6 @@ var bindFieldList = pdufield.List{
 	pdufield.AddrTON,
 	pdufield.AddrNPI,
 	pdufield.AddressRange,
-}
-
-// smFieldList is the mandatory part of submit_sm and deliver_sm (sections
-// 4.4.1 and 4.6.1). It has no UDH entries, so short_message is decoded
-// whole, header included.
-var smFieldList = pdufield.List{
-	pdufield.ServiceType,
-	pdufield.SourceAddrTON,
-	pdufield.SourceAddrNPI,
-	pdufield.SourceAddr,
-	pdufield.DestAddrTON,
-	pdufield.DestAddrNPI,
-	pdufield.DestinationAddr,
-	pdufield.ESMClass,
-	pdufield.ProtocolID,
-	pdufield.PriorityFlag,
-	pdufield.ScheduleDeliveryTime,
-	pdufield.ValidityPeriod,
-	pdufield.RegisteredDelivery,
-	pdufield.ReplaceIfPresentFlag,
-	pdufield.DataCoding,
-	pdufield.SMDefaultMsgID,
-	pdufield.SMLength,
-	pdufield.ShortMessage,
 }
 
 // bindBody is a decoded bind request.
@@ -107,7 +85,7 @@ func decodeBind(body []byte) (bindBody, error) {
 // octets left after the last TLV are ignored.
 func decodeSM(body []byte) (*smBody, error) {
 	r := bytes.NewBuffer(body)
-	m, err := smFieldList.Decode(r)
+	m, err := smsbridge.SMFields.Decode(r)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrBadPDU, err)
 	}

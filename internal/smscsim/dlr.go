@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/fiorix/go-smpp/smpp/pdu"
+
+	"github.com/mpimis/mpimis/smsbridge"
 )
 
 // Receipt retry policy: a receipt answered with a temporary error is sent
@@ -111,7 +113,7 @@ func encodeDLR(e *encoder, seq uint32, j *dlrJob, done time.Time) {
 			text = text[:255]
 		}
 	}
-	e.start(pdu.DeliverSMID, StatusOK, seq)
+	e.start(pdu.DeliverSMID, smsbridge.StatusOK, seq)
 	e.cstring("") // service_type
 	e.u8(j.srcTON)
 	e.u8(j.srcNPI)
@@ -135,8 +137,8 @@ func encodeDLR(e *encoder, seq uint32, j *dlrJob, done time.Time) {
 		if j.mode.outcome == dlrUndeliverable {
 			state = stateUndeliverable
 		}
-		e.tlv(TagReceiptedMessageID, append([]byte(j.id), 0))
-		e.tlv(TagMessageState, []byte{state})
+		e.tlv(smsbridge.TagReceiptedMessageID, append([]byte(j.id), 0))
+		e.tlv(smsbridge.TagMessageState, []byte{state})
 	}
 }
 
@@ -191,7 +193,7 @@ func (s *Server) sendDLR(j *dlrJob) {
 	})
 	cancel()
 	switch {
-	case err == nil && status == StatusOK:
+	case err == nil && status == smsbridge.StatusOK:
 		s.st.dlrsSent.Add(1)
 	case j.attempts >= dlrMaxAttempts:
 		sess.log.Debug("smscsim: receipt given up", "message_id", j.id, "status", status, "err", err)
@@ -211,7 +213,7 @@ func (s *Server) sendDLR(j *dlrJob) {
 // temporary reports whether a deliver_sm_resp status asks to try again.
 func temporary(status uint32) bool {
 	switch status {
-	case StatusXTAppn, StatusThrottled, StatusMsgQFul, StatusSysErr:
+	case smsbridge.StatusTempAppError, smsbridge.StatusThrottled, smsbridge.StatusMsgQueueFull, smsbridge.StatusSysErr:
 		return true
 	}
 	return false

@@ -111,7 +111,7 @@ func TestDLR(t *testing.T) {
 					t.Errorf("case %d: message_state % X (%s), want %s", i, state.Bytes(), got, tc.wantStat)
 				}
 			}
-			e.respond(p, StatusOK)
+			e.respond(p, smsbridge.StatusOK)
 		})
 	}
 }
@@ -127,7 +127,7 @@ func TestDLRDelayAndRetry(t *testing.T) {
 	if d := time.Since(sent); d < 30*time.Millisecond {
 		t.Errorf("receipt after %v, want at least DLRDelay", d)
 	}
-	e.respond(p, StatusXTAppn) // temporary: the simulator tries again
+	e.respond(p, smsbridge.StatusTempAppError) // temporary: the simulator tries again
 	q := e.expect(pdu.DeliverSMID)
 	if q.seq == p.seq {
 		t.Errorf("retry reused sequence number %d", q.seq)
@@ -135,7 +135,7 @@ func TestDLRDelayAndRetry(t *testing.T) {
 	if string(q.body) != string(p.body) && !strings.Contains(string(q.body), "id:1 ") {
 		t.Errorf("retry body differs: %q", q.body)
 	}
-	e.respond(q, StatusOK)
+	e.respond(q, smsbridge.StatusOK)
 }
 
 func TestDLRWaitsForReceiverBind(t *testing.T) {
@@ -156,7 +156,7 @@ func TestDLRWaitsForReceiverBind(t *testing.T) {
 	if err != nil || d.ID != strconv.FormatUint(77, 16) {
 		t.Fatalf("receipt %+v, %v", d, err)
 	}
-	rxs.respond(p, StatusOK)
+	rxs.respond(p, smsbridge.StatusOK)
 }
 
 func TestDLRRedeliveredAfterDisconnect(t *testing.T) {
@@ -174,7 +174,7 @@ func TestDLRRedeliveredAfterDisconnect(t *testing.T) {
 	if d, err := smsbridge.ParseDLRText(f[pdufield.ShortMessage].Bytes()); err != nil || d.ID != "5" {
 		t.Fatalf("redelivered receipt %+v, %v", d, err)
 	}
-	e2.respond(p, StatusOK)
+	e2.respond(p, smsbridge.StatusOK)
 }
 
 func TestDLRModeParse(t *testing.T) {

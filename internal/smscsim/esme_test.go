@@ -14,6 +14,8 @@ import (
 	"github.com/fiorix/go-smpp/smpp/pdu"
 	"github.com/fiorix/go-smpp/smpp/pdu/pdufield"
 	"github.com/fiorix/go-smpp/smpp/pdu/pdutlv"
+
+	"github.com/mpimis/mpimis/smsbridge"
 )
 
 // testTimeout bounds every wait of a test: long enough never to fire on a
@@ -43,7 +45,7 @@ func (p rx) cstr() (string, bool) {
 func (p rx) sm(t testing.TB) (pdufield.Map, pdutlv.Map) {
 	t.Helper()
 	r := bytes.NewBuffer(p.body)
-	f, err := smFieldList.Decode(r)
+	f, err := smsbridge.SMFields.Decode(r)
 	if err != nil {
 		t.Fatalf("decode deliver_sm: %v", err)
 	}

@@ -132,7 +132,7 @@ func FuzzBuildMO(f *testing.F) {
 		var got strings.Builder
 		for i, p := range parts {
 			body := p.sm
-			if pl := tlvValue(p.tlvs, TagMessagePayload); pl != nil {
+			if pl := tlvValue(p.tlvs, smsbridge.TagMessagePayload); pl != nil {
 				body = pl
 			}
 			if len(p.sm) > 255 {

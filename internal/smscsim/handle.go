@@ -28,10 +28,10 @@ func (s *session) dispatch(h header, body []byte) {
 		s.handleBind(h, body)
 	case pdu.EnquireLinkID:
 		s.srv.st.enquireRecv.Add(1)
-		s.sendEmpty(pdu.EnquireLinkRespID, StatusOK, h.seq, false)
+		s.sendEmpty(pdu.EnquireLinkRespID, smsbridge.StatusOK, h.seq, false)
 	case pdu.UnbindID:
 		s.log.Debug("smscsim: unbind from ESME", "seq", h.seq)
-		s.sendEmpty(pdu.UnbindRespID, StatusOK, h.seq, true)
+		s.sendEmpty(pdu.UnbindRespID, smsbridge.StatusOK, h.seq, true)
 	default:
 		if h.isResp() {
 			s.handleResp(h)
@@ -39,7 +39,7 @@ func (s *session) dispatch(h header, body []byte) {
 		}
 		s.log.Debug("smscsim: unsupported command", "command_id", uint32(h.id), "seq", h.seq)
 		s.srv.st.genericNack.Add(1)
-		s.sendEmpty(pdu.GenericNACKID, StatusInvCmdID, h.seq, false)
+		s.sendEmpty(pdu.GenericNACKID, smsbridge.StatusInvCmdID, h.seq, false)
 	}
 }
 
@@ -47,19 +47,19 @@ func (s *session) handleBind(h header, body []byte) {
 	respID := h.id | 0x80000000
 	kind := map[pdu.ID]bindKind{pdu.BindTransmitterID: boundTX, pdu.BindReceiverID: boundRX, pdu.BindTransceiverID: boundTRX}[h.id]
 	b, err := decodeBind(body)
-	status := StatusOK
+	status := smsbridge.StatusOK
 	var queued []*dlrJob
 	srv := s.srv
 	srv.mu.Lock()
 	switch {
 	case err != nil:
-		status = StatusBindFail
+		status = smsbridge.StatusBindFail
 	case s.kind != unbound:
-		status = StatusAlyBnd
+		status = smsbridge.StatusAlreadyBound
 	case srv.cfg.SystemID != "" && b.systemID != srv.cfg.SystemID:
-		status = StatusInvSysID
+		status = smsbridge.StatusInvSystemID
 	case srv.cfg.Password != "" && b.password != srv.cfg.Password:
-		status = StatusInvPaswd
+		status = smsbridge.StatusInvPassword
 	default:
 		s.kind, s.systemID = kind, b.systemID
 		srv.binds++
@@ -70,14 +70,14 @@ func (s *session) handleBind(h header, body []byte) {
 		}
 	}
 	srv.mu.Unlock()
-	if status != StatusOK {
+	if status != smsbridge.StatusOK {
 		srv.st.bindsRefused.Add(1)
 		s.log.Info("smscsim: bind refused", "kind", kind.String(), "system_id", b.systemID, "status", status, "err", err)
 		s.sendMsgID(respID, status, h.seq, "")
 		return
 	}
 	s.log.Info("smscsim: bound", "kind", kind.String(), "system_id", b.systemID, "remote", s.conn.RemoteAddr().String())
-	s.sendMsgID(respID, StatusOK, h.seq, srv.cfg.SMSCSystemID, TLV{Tag: TagSCInterfaceVersion, Value: []byte{interfaceVersion}})
+	s.sendMsgID(respID, smsbridge.StatusOK, h.seq, srv.cfg.SMSCSystemID, TLV{Tag: smsbridge.TagSCInterfaceVersion, Value: []byte{interfaceVersion}})
 	for _, j := range queued {
 		j.sess = s
 		srv.spawnDLR(j)
@@ -89,21 +89,21 @@ func (s *session) handleSubmit(h header, body []byte) {
 	srv.st.submits.Add(1)
 	if s.kind != boundTX && s.kind != boundTRX {
 		srv.st.rejected.Add(1)
-		s.sendMsgID(pdu.SubmitSMRespID, StatusInvBndSts, h.seq, "")
+		s.sendMsgID(pdu.SubmitSMRespID, smsbridge.StatusInvBindStatus, h.seq, "")
 		return
 	}
 	sm, err := decodeSM(body)
 	if err != nil {
 		s.log.Debug("smscsim: bad submit_sm", "seq", h.seq, "err", err)
 		srv.st.rejected.Add(1)
-		s.sendMsgID(pdu.SubmitSMRespID, StatusInvMsgLen, h.seq, "")
+		s.sendMsgID(pdu.SubmitSMRespID, smsbridge.StatusInvMsgLen, h.seq, "")
 		return
 	}
 	v := srv.ctl.decide()
 	rec := newSubmitted(sm, h.seq)
 	rec.Session, rec.SystemID, rec.Status, rec.Dropped = s.num, s.systemID, v.status, v.drop
 	var job *dlrJob
-	if v.status == StatusOK {
+	if v.status == smsbridge.StatusOK {
 		var n uint64
 		rec.MessageID, n = srv.ids.newID()
 		if !v.drop && v.dlr.wants(sm.registeredDelivery) {
@@ -121,7 +121,7 @@ func (s *session) handleSubmit(h header, body []byte) {
 	case v.drop:
 		srv.st.dropped.Add(1)
 		return
-	case v.status == StatusOK:
+	case v.status == smsbridge.StatusOK:
 		srv.st.accepted.Add(1)
 	default:
 		srv.st.rejected.Add(1)
@@ -172,7 +172,7 @@ func newSubmitted(sm *smBody, seq uint32) Submitted {
 		}
 	}
 	payload := rec.ShortMessage
-	if p, ok := rec.TLVs[TagMessagePayload]; ok && len(payload) == 0 {
+	if p, ok := rec.TLVs[smsbridge.TagMessagePayload]; ok && len(payload) == 0 {
 		payload = p
 	}
 	if rec.ESMClass&smsbridge.ESMClassUDHI != 0 {
@@ -198,9 +198,9 @@ func newSubmitted(sm *smBody, seq uint32) Submitted {
 // sar_segment_seqnum TLVs; nil unless all three are present, well sized
 // and consistent.
 func sarConcat(tlvs map[uint16][]byte) *smsbridge.Concat {
-	ref, ok1 := tlvs[TagSarMsgRefNum]
-	total, ok2 := tlvs[TagSarTotalSegments]
-	seq, ok3 := tlvs[TagSarSegmentSeqnum]
+	ref, ok1 := tlvs[smsbridge.TagSARMsgRefNum]
+	total, ok2 := tlvs[smsbridge.TagSARTotalSegments]
+	seq, ok3 := tlvs[smsbridge.TagSARSegmentSeqnum]
 	if !ok1 || !ok2 || !ok3 || len(ref) != 2 || len(total) != 1 || len(seq) != 1 {
 		return nil
 	}

@@ -103,7 +103,7 @@ func (s *Server) SendMO(ctx context.Context, mo MO) error {
 			if err != nil {
 				return fmt.Errorf("smscsim: deliver_sm part %d: %w", i+1, err)
 			}
-			if status != StatusOK {
+			if status != smsbridge.StatusOK {
 				return &StatusError{Status: status, Part: i + 1}
 			}
 		}
@@ -181,7 +181,7 @@ func buildMO(mo MO, ref uint16) (byte, []moPart, error) {
 		for _, sg := range segs {
 			body = append(body, sg.ShortMessage...)
 		}
-		return dc, []moPart{{tlvs: []TLV{{Tag: TagMessagePayload, Value: body}}}}, nil
+		return dc, []moPart{{tlvs: []TLV{{Tag: smsbridge.TagMessagePayload, Value: body}}}}, nil
 	}
 	parts := make([]moPart, len(segs))
 	for i, sg := range segs {
@@ -191,9 +191,9 @@ func buildMO(mo MO, ref uint16) (byte, []moPart, error) {
 		}
 		if c := sg.SAR; c != nil {
 			p.tlvs = []TLV{
-				{Tag: TagSarMsgRefNum, Value: binary.BigEndian.AppendUint16(nil, c.Ref)},
-				{Tag: TagSarTotalSegments, Value: []byte{c.Total}},
-				{Tag: TagSarSegmentSeqnum, Value: []byte{c.Seq}},
+				{Tag: smsbridge.TagSARMsgRefNum, Value: binary.BigEndian.AppendUint16(nil, c.Ref)},
+				{Tag: smsbridge.TagSARTotalSegments, Value: []byte{c.Total}},
+				{Tag: smsbridge.TagSARSegmentSeqnum, Value: []byte{c.Seq}},
 			}
 		}
 		parts[i] = p

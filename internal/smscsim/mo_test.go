@@ -177,7 +177,7 @@ func TestSendMO(t *testing.T) {
 			}
 			done := make(chan error, 1)
 			go func() { done <- s.SendMO(testCtx(t), tc.mo) }()
-			parts := receiveMO(t, e, tc.parts, StatusOK)
+			parts := receiveMO(t, e, tc.parts, smsbridge.StatusOK)
 			if err := <-done; err != nil {
 				t.Fatalf("case %d: SendMO: %v", i, err)
 			}
@@ -221,11 +221,11 @@ func TestSendMOErrors(t *testing.T) {
 	// A refused part stops the message and reports the status.
 	done := make(chan error, 1)
 	go func() { done <- s.SendMO(ctx, MO{Text: strings.Repeat("z", 400)}) }()
-	receiveMO(t, e, 1, StatusOK)
-	receiveMO(t, e, 1, StatusXTAppn)
+	receiveMO(t, e, 1, smsbridge.StatusOK)
+	receiveMO(t, e, 1, smsbridge.StatusTempAppError)
 	err := <-done
 	var se *StatusError
-	if !errors.As(err, &se) || se.Status != StatusXTAppn || se.Part != 2 || !errors.Is(err, ErrStatus) ||
+	if !errors.As(err, &se) || se.Status != smsbridge.StatusTempAppError || se.Part != 2 || !errors.Is(err, ErrStatus) ||
 		!strings.Contains(err.Error(), "part 2") || !strings.Contains(err.Error(), "0x00000064") {
 		t.Fatalf("refused part: %v", err)
 	}
@@ -242,13 +242,13 @@ func TestSendMOToEveryReceiver(t *testing.T) {
 	tx.bind(pdu.BindTransmitterID, "esme", "")
 	done := make(chan error, 1)
 	go func() { done <- s.SendMO(testCtx(t), MO{Text: "both"}) }()
-	receiveMO(t, a, 1, StatusOK)
-	receiveMO(t, b, 1, StatusOK)
+	receiveMO(t, a, 1, smsbridge.StatusOK)
+	receiveMO(t, b, 1, smsbridge.StatusOK)
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
 	go func() { done <- s.SendMO(testCtx(t), MO{Text: "only b", SystemID: "other"}) }()
-	if got := receiveMO(t, b, 1, StatusOK); string(got[0].sm) != "only b" {
+	if got := receiveMO(t, b, 1, smsbridge.StatusOK); string(got[0].sm) != "only b" {
 		t.Fatalf("got %q", got[0].sm)
 	}
 	if err := <-done; err != nil {
@@ -289,8 +289,8 @@ func TestSendRawDeliverChosenSeq(t *testing.T) {
 	if _, err := s.SendRawDeliver(testCtx(t), RawDeliver{Seq: subSeq}); !errors.Is(err, ErrSeqInUse) {
 		t.Fatalf("same seq while pending: %v", err)
 	}
-	e.respond(p, StatusXRAppn)
-	if r := <-res; r.err != nil || r.status != StatusXRAppn {
+	e.respond(p, smsbridge.StatusRejectAppError)
+	if r := <-res; r.err != nil || r.status != smsbridge.StatusRejectAppError {
 		t.Fatalf("SendRawDeliver = 0x%X, %v", r.status, r.err)
 	}
 	if _, err := s.SendRawDeliver(testCtx(t), RawDeliver{ShortMessage: make([]byte, 256)}); !errors.Is(err, ErrBadMO) {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/fiorix/go-smpp/smpp/pdu"
+
+	"github.com/mpimis/mpimis/smsbridge"
 )
 
 // RawDeliver is a deliver_sm given field by field, sent as is.
@@ -41,7 +43,7 @@ type RawDeliver struct {
 
 // encode writes d as a deliver_sm with sequence number seq.
 func (d *RawDeliver) encode(e *encoder, seq uint32) {
-	e.start(pdu.DeliverSMID, StatusOK, seq)
+	e.start(pdu.DeliverSMID, smsbridge.StatusOK, seq)
 	e.cstring(d.ServiceType)
 	e.u8(d.SourceTON)
 	e.u8(d.SourceNPI)

@@ -132,7 +132,7 @@ func newStore(max int) *store {
 func (st *store) add(rec Submitted) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if rec.Status == StatusOK && !rec.Dropped {
+	if rec.Status == smsbridge.StatusOK && !rec.Dropped {
 		st.assemble(&rec)
 	}
 	st.subs = append(st.subs, rec)

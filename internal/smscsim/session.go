@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/fiorix/go-smpp/smpp/pdu"
+
+	"github.com/mpimis/mpimis/smsbridge"
 )
 
 // bindKind is a session's bind state.
@@ -114,7 +116,7 @@ func (s *session) readLoop() {
 				// The stream cannot be resynchronised: say why, then hang up.
 				s.log.Debug("smscsim: bad frame", "err", err)
 				s.srv.st.genericNack.Add(1)
-				s.sendEmpty(pdu.GenericNACKID, StatusInvCmdLen, h.seq, true)
+				s.sendEmpty(pdu.GenericNACKID, smsbridge.StatusInvCmdLen, h.seq, true)
 				t := time.NewTimer(writeTimeout)
 				select {
 				case <-s.done:
@@ -216,8 +218,8 @@ func (s *session) sendMsgID(id pdu.ID, status, seq uint32, value string, tlvs ..
 	b := getBuf()
 	e := encoder{b: b.b}
 	e.start(id, status, seq)
-	if status == StatusOK || s.srv.cfg.ErrorRespBody {
-		if status != StatusOK {
+	if status == smsbridge.StatusOK || s.srv.cfg.ErrorRespBody {
+		if status != smsbridge.StatusOK {
 			value, tlvs = "", nil
 		}
 		e.cstring(value)
@@ -335,7 +337,7 @@ func (s *session) enquireLink(w *bufio.Writer) error {
 	s.pending[seq] = pendingReq{resp: pdu.EnquireLinkRespID}
 	s.pmu.Unlock()
 	var e encoder
-	e.start(pdu.EnquireLinkID, StatusOK, seq)
+	e.start(pdu.EnquireLinkID, smsbridge.StatusOK, seq)
 	_ = s.conn.SetWriteDeadline(time.Now().Add(writeTimeout))
 	if _, err := w.Write(e.finish()); err != nil {
 		return err
@@ -350,7 +352,7 @@ func (s *session) unbind(timeout time.Duration) {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	_, err := s.request(ctx, 0, pdu.UnbindRespID, func(e *encoder, seq uint32) {
-		e.start(pdu.UnbindID, StatusOK, seq)
+		e.start(pdu.UnbindID, smsbridge.StatusOK, seq)
 	})
 	if err != nil {
 		s.log.Debug("smscsim: unbind", "err", err)

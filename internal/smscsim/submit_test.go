@@ -275,7 +275,7 @@ func TestSubmitMalformedBody(t *testing.T) {
 	raw := []byte{0, 0, 0, 22, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 42, 0, 1, 1, '1', '2', '3'}
 	e.sendRaw(raw)
 	p := e.expect(pdu.SubmitSMRespID)
-	if p.seq != 42 || p.status != StatusInvMsgLen {
+	if p.seq != 42 || p.status != smsbridge.StatusInvMsgLen {
 		t.Fatalf("resp seq %d status 0x%X, want 42 ESME_RINVMSGLEN", p.seq, p.status)
 	}
 	if s.SubmittedCount() != 0 {

@@ -9,37 +9,6 @@ import (
 	"github.com/fiorix/go-smpp/smpp/pdu"
 )
 
-// SMPP 3.4 command_status values the simulator sends or tests compare with
-// (section 5.1.3).
-const (
-	StatusOK        uint32 = 0x00000000 // ESME_ROK
-	StatusInvMsgLen uint32 = 0x00000001 // ESME_RINVMSGLEN
-	StatusInvCmdLen uint32 = 0x00000002 // ESME_RINVCMDLEN
-	StatusInvCmdID  uint32 = 0x00000003 // ESME_RINVCMDID
-	StatusInvBndSts uint32 = 0x00000004 // ESME_RINVBNDSTS
-	StatusAlyBnd    uint32 = 0x00000005 // ESME_RALYBND
-	StatusSysErr    uint32 = 0x00000008 // ESME_RSYSERR
-	StatusBindFail  uint32 = 0x0000000D // ESME_RBINDFAIL, for a bind that does not decode
-	StatusInvPaswd  uint32 = 0x0000000E // ESME_RINVPASWD
-	StatusInvSysID  uint32 = 0x0000000F // ESME_RINVSYSID
-	StatusMsgQFul   uint32 = 0x00000014 // ESME_RMSGQFUL
-	StatusThrottled uint32 = 0x00000058 // ESME_RTHROTTLED
-	StatusXTAppn    uint32 = 0x00000064 // ESME_RX_T_APPN, temporary
-	StatusXPAppn    uint32 = 0x00000065 // ESME_RX_P_APPN, permanent
-	StatusXRAppn    uint32 = 0x00000066 // ESME_RX_R_APPN, reject
-)
-
-// TLV tags the simulator reads or writes (SMPP 3.4 section 5.3.2).
-const (
-	TagReceiptedMessageID uint16 = 0x001E
-	TagSarMsgRefNum       uint16 = 0x020C
-	TagSarTotalSegments   uint16 = 0x020E
-	TagSarSegmentSeqnum   uint16 = 0x020F
-	TagSCInterfaceVersion uint16 = 0x0210
-	TagMessagePayload     uint16 = 0x0424
-	TagMessageState       uint16 = 0x0427
-)
-
 // headerLen is the size of the PDU header: command_length, command_id,
 // command_status, sequence_number.
 const headerLen = 16

@@ -28,12 +28,12 @@ func (f *Flow) handleMO(ctx context.Context, d *smsbridge.Deliver) uint32 {
 	if _, err := ident.ParsePhone(d.Source, ""); err != nil {
 		// Nobody could ever answer it: refuse for good rather than retry.
 		f.log.Warn("MO from an address that is not a phone number refused", "err", err)
-		return statusPermanentAppError
+		return smsbridge.StatusPermAppError
 	}
 	payload, concat, err := splitMO(d)
 	if err != nil {
 		f.log.Warn("malformed MO refused", "err", err)
-		return statusPermanentAppError
+		return smsbridge.StatusPermAppError
 	}
 	now := time.Now()
 	if concat != nil {
@@ -61,10 +61,6 @@ func (f *Flow) handleMO(ctx context.Context, d *smsbridge.Deliver) uint32 {
 	kick(f.moWake)
 	return smsbridge.StatusOK
 }
-
-// statusPermanentAppError is ESME_RX_P_APPN: the ESME refuses the message
-// for good, the SMSC must not retry it.
-const statusPermanentAppError uint32 = 0x00000065
 
 // splitMO returns the data of an MO without any UDH, and its concatenation
 // part if it is one part of a long message (UDH, or SAR TLVs). A
