@@ -1,11 +1,9 @@
 package integration
 
 import (
-	"context"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mpimis/mpimis/component"
 	"github.com/mpimis/mpimis/internal/smscsim"
@@ -25,27 +23,11 @@ func textFromPhone(t *testing.T, m *mpimis, phone, text string) {
 	must(t, m.sim.SendMO(ctxT(t), smscsim.MO{Source: phone, Dest: "12345", Text: text}), "MO %q", text)
 }
 
-// smsTo waits for the next complete SMS mpimis sends to phone whose text
-// satisfies match, counting from index *from of the simulator's messages.
+// smsTo waits for an SMS mpimis sends to phone whose text satisfies match,
+// looking at every SMS since the start of the test.
 func smsTo(t *testing.T, m *mpimis, phone string, match func(string) bool) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	dest := strings.TrimPrefix(phone, "+")
-	for n := 1; ; n++ {
-		msgs, err := m.sim.WaitMessages(ctx, n)
-		if err != nil {
-			var texts []string
-			for _, x := range m.sim.Messages() {
-				texts = append(texts, x.Text)
-			}
-			t.Fatalf("no matching SMS to %s; SMSC got %q", phone, texts)
-		}
-		x := msgs[n-1]
-		if x.Dest == dest && x.Complete && match(x.Text) {
-			return x.Text
-		}
-	}
+	return nextSMS(t, m, phone, 0, match)
 }
 
 func contains(s string) func(string) bool {

@@ -28,13 +28,9 @@ type Service struct {
 	persist *persister
 	fwdKey  []byte // HMAC key of forwarded iq ids
 
-	// sendCtx is the context of every stanza the service sends. It has a
-	// deadline (so component.Link.Send adds no per-call timeout) that is
-	// never reached and it is cancelled only by Close: a context cancelled
-	// right after each write lets mellium's deadline goroutine set a past
-	// write deadline under a later write, which fails with "i/o timeout"
-	// and leaves the session unable to write (seen at once under fan-out
-	// load). A stuck link is still detected by the link's keepalive.
+	// sendCtx is the context of every stanza the service sends; Close
+	// cancels it, so nothing is sent afterwards. Each write is bounded by
+	// the link's own write timeout.
 	sendCtx    context.Context
 	sendCancel context.CancelFunc
 
@@ -75,7 +71,7 @@ func New(cfg Config, st Store, base *component.Service, log *slog.Logger) (*Serv
 		rooms:   make(map[ident.RoomKey]*room),
 	}
 	_, _ = rand.Read(s.fwdKey)
-	s.sendCtx, s.sendCancel = context.WithDeadline(context.Background(), time.Now().AddDate(100, 0, 0))
+	s.sendCtx, s.sendCancel = context.WithCancel(context.Background())
 	base.Items = s.discoItems
 	s.registerCommands()
 	return s, nil
