@@ -61,6 +61,9 @@ func attachGateway(svc *Service, gw relay.Gateway, log *slog.Logger) *gwHandlers
 		NSReceipts, gwNSGateway, gwNSRegister, gwNSCommands, gwNSVCard)
 	svc.Message = h.message
 	svc.Presence = h.presence
+	// The relay core is safe for concurrent use and serialises what must be
+	// (a phone's MOs); conversations need not wait for each other.
+	svc.Concurrent = true
 	svc.HandleIQ(TypeGet, gwNSGateway, "query", h.gatewayPrompt)
 	svc.HandleIQ(TypeSet, gwNSGateway, "query", h.gatewayResolve)
 	svc.HandleIQ(TypeGet, gwNSRegister, "query", h.registerGet)

@@ -35,6 +35,10 @@ type LinkConfig struct {
 	DialTimeout      time.Duration // TCP connect plus handshake (default 10s)
 	WriteTimeout     time.Duration // per stanza (default 10s)
 	InboxSize        int           // stanzas buffered between read loop and handler (default 1024)
+	// Lanes is the number of concurrent dispatch lanes for stanzas the
+	// handler lets run concurrently (see Laner); default 32, negative for
+	// none (every stanza in arrival order).
+	Lanes int
 	// Tracker matches iq answers to SendIQ calls; links of one process
 	// share one (nil: the link gets its own).
 	Tracker *Tracker
@@ -56,6 +60,9 @@ func (c *LinkConfig) setDefaults() {
 	def(&c.WriteTimeout, 10*time.Second)
 	if c.InboxSize <= 0 {
 		c.InboxSize = 1024
+	}
+	if c.Lanes == 0 {
+		c.Lanes = defaultLanes
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -81,7 +88,8 @@ type Sender interface {
 // Handler processes stanzas received on a link.
 type Handler interface {
 	// HandleStanza is called on the link's dispatch goroutine, one stanza
-	// at a time in arrival order. It must not block for long: slow work is
+	// at a time in arrival order (unless the handler is a Laner that lets
+	// a stanza run concurrently with those of other keys). It must not block for long: slow work is
 	// queued elsewhere. It may call any Sender method except waiting on
 	// SendIQ (the answer would queue behind the handler itself).
 	HandleStanza(ctx context.Context, s Sender, st *Element)
@@ -154,7 +162,7 @@ func (l *Link) Run(ctx context.Context) error {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		l.dispatch(ctx)
+		l.handleAll(ctx)
 	}()
 	bo := backoff.Backoff{Min: l.cfg.ReconnectMin, Max: l.cfg.ReconnectMax}
 	for ctx.Err() == nil {
@@ -397,14 +405,8 @@ func (l *Link) readLoop(ctx context.Context, sess *xmpp.Session) error {
 	}
 }
 
-// dispatch runs the handler for each received stanza; a panicking handler
+// handleOne runs the handler for one received stanza; a panicking handler
 // is logged and answered with internal-server-error, and the link goes on.
-func (l *Link) dispatch(ctx context.Context) {
-	for st := range l.inbox {
-		l.handleOne(ctx, st)
-	}
-}
-
 func (l *Link) handleOne(ctx context.Context, st *Element) {
 	defer func() {
 		if p := recover(); p != nil {

@@ -37,15 +37,8 @@ func (r *Router) Add(domain string, h Handler, s Sender) {
 
 // HandleStanza implements Handler.
 func (r *Router) HandleStanza(ctx context.Context, via Sender, st *Element) {
-	to := st.Get("to")
-	if i := strings.IndexByte(to, '/'); i >= 0 {
-		to = to[:i]
-	}
-	if i := strings.LastIndexByte(to, '@'); i >= 0 {
-		to = to[i+1:]
-	}
 	r.mu.RLock()
-	rt, ok := r.routes[strings.ToLower(to)]
+	rt, ok := r.routes[strings.ToLower(domainOf(st.Get("to")))]
 	r.mu.RUnlock()
 	if !ok {
 		if reply := ErrorReply(st, &StanzaError{Type: ErrTypeCancel, Condition: CondServiceUnavailable, Text: "no such service here"}); reply != nil {

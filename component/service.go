@@ -43,6 +43,10 @@ type Service struct {
 	// body are refused with service-unavailable, presences are ignored).
 	Message  StanzaFunc
 	Presence StanzaFunc
+	// Concurrent lets the link handle this domain's stanzas concurrently,
+	// in order only per (sender, addressee) pair of bare JIDs (Lane). Its
+	// functions must then be safe for concurrent use.
+	Concurrent bool
 
 	iq map[iqKey]IQFunc
 }

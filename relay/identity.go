@@ -174,8 +174,11 @@ func (c *Core) unbind(ctx context.Context, b *store.Binding) error {
 	return nil
 }
 
-// stop is STOP and its synonyms: the confirmation is queued first, then
-// the binding is opted out and its XMPP subscribers see it go offline.
+// stop is STOP and its synonyms: the binding is opted out, then the
+// confirmation is queued (so that no message relayed after the
+// confirmation can reach the phone) and its XMPP subscribers see it go
+// offline. If the confirmation cannot be queued, the MO comes back and
+// whileOptedOut confirms a STOP again (once per notice period).
 func (c *Core) stop(ctx context.Context, in *mo) error {
 	if in.b == nil {
 		// Nothing to opt out of; confirm, but not to a loop.
@@ -184,9 +187,6 @@ func (c *Core) stop(ctx context.Context, in *mo) error {
 		}
 		return nil
 	}
-	if err := c.reply(ctx, in, txtStopped); err != nil {
-		return err
-	}
 	if err := c.st.SetBindingState(ctx, in.b.IMID, store.StateOptOut); err != nil {
 		return fmt.Errorf("relay: mo %d: opt out: %w", in.ID, err)
 	}
@@ -194,6 +194,10 @@ func (c *Core) stop(ctx context.Context, in *mo) error {
 	c.count(ctx, counterOptOut)
 	c.log.Info("relay: phone opted out", "imid", in.b.IMID)
 	c.broadcast(ctx, in.b, "unavailable")
+	if err := c.reply(ctx, in, txtStopped); err != nil {
+		return err
+	}
+	c.notices.once("stop "+in.b.IMID, in.now, noticePeriod) // confirmed: see whileOptedOut
 	return nil
 }
 

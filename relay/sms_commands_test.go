@@ -2,6 +2,7 @@ package relay
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -204,9 +205,10 @@ func TestCommands(t *testing.T) {
 	}
 }
 
-// The opt-out confirmation is queued while the binding is still active;
-// afterwards XMPP senders are refused with KindUnavailable.
-func TestStopConfirmationBeforeOptOut(t *testing.T) {
+// The binding is opted out before the confirmation is queued, so that
+// nothing relayed after the phone got the confirmation reaches it; XMPP
+// senders are refused with KindUnavailable.
+func TestStopOptsOutBeforeConfirming(t *testing.T) {
 	h := newHarness(t, nil)
 	ctx := context.Background()
 	imid := h.register(phoneA, "")
@@ -214,8 +216,8 @@ func TestStopConfirmationBeforeOptOut(t *testing.T) {
 	spy := &spySMS{fakeSMS: h.s, onSend: func() { stateAtSend = h.binding(phoneA).State }}
 	h.c.sms = spy
 	h.mo(phoneA, "STOP")
-	if stateAtSend != store.StateActive {
-		t.Errorf("state when the confirmation was queued: %s, want active", stateAtSend)
+	if stateAtSend != store.StateOptOut {
+		t.Errorf("state when the confirmation was queued: %s, want optout", stateAtSend)
 	}
 	if got := h.replies(phoneA); len(got) != 1 || got[0] != txtStopped {
 		t.Fatalf("replies %q", got)
@@ -226,6 +228,32 @@ func TestStopConfirmationBeforeOptOut(t *testing.T) {
 	}
 	if got := h.s.take(); len(got) != 0 {
 		t.Errorf("queued after STOP: %+v", got)
+	}
+}
+
+// A STOP whose confirmation could not be queued comes back (same MO) and
+// is confirmed then; a further STOP within the notice period is not.
+func TestStopConfirmedOnRedelivery(t *testing.T) {
+	h := newHarness(t, nil)
+	h.register(phoneA, "")
+	h.s.fail = errors.New("queue down")
+	err := h.c.FromSMS(context.Background(), SMSMessage{ID: 99, From: phoneA, Text: "STOP", ReceivedAt: h.clk.now()})
+	if err == nil {
+		t.Fatal("STOP with the SMS queue down succeeded: the MO would not come back")
+	}
+	if st := h.binding(phoneA).State; st != store.StateOptOut {
+		t.Fatalf("state after STOP: %s", st)
+	}
+	h.s.fail = nil
+	if err := h.c.FromSMS(context.Background(), SMSMessage{ID: 99, From: phoneA, Text: "STOP", ReceivedAt: h.clk.now()}); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.replies(phoneA); len(got) != 1 || got[0] != txtStopped {
+		t.Fatalf("replies to the redelivered STOP %q", got)
+	}
+	h.mo(phoneA, "STOP")
+	if got := h.replies(phoneA); len(got) != 0 {
+		t.Fatalf("second STOP answered %q", got)
 	}
 }
 

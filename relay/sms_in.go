@@ -222,6 +222,12 @@ func (c *Core) whileOptedOut(ctx context.Context, in *mo, cmd Command, perr erro
 		switch cmd.Verb {
 		case VerbStart:
 			return c.start(ctx, in)
+		case VerbStop:
+			// Confirmed when it opted out; again only if that confirmation
+			// could not be queued, or after the notice period.
+			if c.notices.once("stop "+in.b.IMID, in.now, noticePeriod) {
+				return c.reply(ctx, in, txtStopped)
+			}
 		case VerbHelp:
 			return c.limited(ctx, in, func() error { return c.reply(ctx, in, txtHelp) })
 		case VerbUnregister:

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs what mpimis' sandbox and tests need on Debian 12 when it is
-# missing: Prosody (the real XMPP server the integration tests and the
-# sandbox run), Node.js and npm (to build the status page, see
+# missing: Prosody and ejabberd (the real XMPP servers the integration
+# tests and the sandbox run), Node.js and npm (to build the status page, see
 # build-web.sh) and Chromium with its driver (the status page's browser
 # tests). Go 1.26 must already be installed. Needs root to install.
 set -eu
@@ -13,6 +13,7 @@ fi
 
 missing=""
 [ -x /usr/bin/prosody ] || missing="$missing prosody"
+[ -x /usr/sbin/ejabberdctl ] || missing="$missing ejabberd"
 command -v node >/dev/null 2>&1 || missing="$missing nodejs"
 command -v npm >/dev/null 2>&1 || missing="$missing npm"
 [ -x /usr/bin/chromium ] || missing="$missing chromium"

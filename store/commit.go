@@ -153,7 +153,7 @@ func (s *Store) commitBatch(batch []writeReq) {
 func (s *Store) runOne(r writeReq, wtx *Tx, single bool) (res writeRes) {
 	ctx := r.ctx
 	if !single {
-		if _, err := wtx.Tx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+		if _, err := wtx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
 			return writeRes{err: fmt.Errorf("store: savepoint: %w", err)}
 		}
 	}
@@ -165,9 +165,9 @@ func (s *Store) runOne(r writeReq, wtx *Tx, single bool) (res writeRes) {
 			return
 		}
 		if res.err != nil || res.panicked {
-			_, _ = wtx.Tx.ExecContext(context.Background(), "ROLLBACK TO w")
+			_, _ = wtx.ExecContext(context.Background(), "ROLLBACK TO w")
 		}
-		if _, err := wtx.Tx.ExecContext(context.Background(), "RELEASE w"); err != nil && res.err == nil && !res.panicked {
+		if _, err := wtx.ExecContext(context.Background(), "RELEASE w"); err != nil && res.err == nil && !res.panicked {
 			res.err = fmt.Errorf("store: release savepoint: %w", err)
 		}
 	}()

@@ -74,7 +74,7 @@ func TestOpenFresh(t *testing.T) {
 	} {
 		db := s.write
 		if tc.db == "read" {
-			db = s.read
+			db = s.read.DB
 		}
 		var got int
 		if err := db.QueryRowContext(ctx, "PRAGMA "+tc.pragma).Scan(&got); err != nil {

@@ -188,7 +188,7 @@ func closeGroup(ctx context.Context, tx *Tx, gid int64, now time.Time) (int64, e
 	for ; next <= total; next++ {
 		missing = append(missing, next)
 	}
-	id, err := insertMO(ctx, tx, source, dest, dc, payload, total, missing, fromMillis(first), now)
+	id, err := insertMO(ctx, tx, moRow{source, dest, dc, payload, total, missing}, fromMillis(first), now, time.Time{})
 	if err != nil {
 		return 0, err
 	}

@@ -21,6 +21,24 @@ const moColumns = "id, source, dest, data_coding, payload, parts, missing, state
 // m.Source must not be empty; m.Parts 0 means 1; a zero m.ReceivedAt means
 // now. Concatenated messages go through [Store.AddMOPart] instead.
 func (s *Store) EnqueueMO(ctx context.Context, m *MO) (int64, error) {
+	return s.enqueueMO(ctx, m, time.Time{})
+}
+
+// EnqueueMOLeased is [Store.EnqueueMO] for a worker that hands m to the
+// relay at once: m is stored already leased until `until`
+// ([MOProcessing], one attempt), as [Store.LeaseMO] would have returned
+// it, which saves a lease transaction per message when the workers keep
+// up. If the worker dies, the lease runs out and a later lease takes m
+// again.
+func (s *Store) EnqueueMOLeased(ctx context.Context, m *MO, until time.Time) (int64, error) {
+	if until.IsZero() {
+		return 0, fmt.Errorf("%w: zero lease", ErrInvalid)
+	}
+	return s.enqueueMO(ctx, m, until)
+}
+
+// enqueueMO inserts m, queued or (with a non-zero until) leased.
+func (s *Store) enqueueMO(ctx context.Context, m *MO, until time.Time) (int64, error) {
 	if m.Source == "" {
 		return 0, fmt.Errorf("%w: empty source", ErrInvalid)
 	}
@@ -38,25 +56,41 @@ func (s *Store) EnqueueMO(ctx context.Context, m *MO) (int64, error) {
 	var id int64
 	err := s.WriteTx(ctx, func(tx *Tx) error {
 		var err error
-		id, err = insertMO(ctx, tx, m.Source, m.Dest, m.DataCoding, m.Payload, m.Parts, m.Missing, received, now)
+		id, err = insertMO(ctx, tx, moRow{m.Source, m.Dest, m.DataCoding, m.Payload, m.Parts, m.Missing}, received, now, until)
 		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: enqueue mo: %w", err)
 	}
 	m.ID, m.State, m.ReceivedAt, m.Attempts = id, MOQueued, fromMillis(received.UnixMilli()), 0
+	if !until.IsZero() {
+		m.State, m.Attempts = MOProcessing, 1
+	}
 	return id, nil
 }
 
-// insertMO inserts a queued MO message due at now and returns its id.
-func insertMO(ctx context.Context, tx *Tx, source, dest string, dc byte, payload []byte,
-	parts int, missing []int, received, now time.Time) (int64, error) {
+// moRow is what insertMO stores of a message.
+type moRow struct {
+	source, dest string
+	dc           byte
+	payload      []byte
+	parts        int
+	missing      []int
+}
+
+// insertMO inserts an MO message due at now, queued or (with a non-zero
+// until) leased until then, and returns its id.
+func insertMO(ctx context.Context, tx *Tx, r moRow, received, now, until time.Time) (int64, error) {
+	state, attempts, lease := MOQueued, 0, int64(0)
+	if !until.IsZero() {
+		state, attempts, lease = MOProcessing, 1, until.UnixMilli()
+	}
 	var id int64
 	err := tx.QueryRowContext(ctx,
-		"INSERT INTO mo_messages (source, dest, data_coding, payload, parts, missing, state,"+
-			" next_attempt_at, received_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)"+
+		"INSERT INTO mo_messages (source, dest, data_coding, payload, parts, missing, state, attempts, lease_until,"+
+			" next_attempt_at, received_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"+
 			" RETURNING id",
-		source, dest, int(dc), blobArg(payload), parts, formatSeqs(missing),
+		r.source, r.dest, int(r.dc), blobArg(r.payload), r.parts, formatSeqs(r.missing), string(state), attempts, lease,
 		now.UnixMilli(), received.UnixMilli(), now.UnixMilli()).Scan(&id)
 	return id, err
 }

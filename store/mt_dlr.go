@@ -5,7 +5,30 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 )
+
+// recordCandidates points each of the SMSC id candidates (distinct, not
+// empty) at part seq of message id, in one statement.
+func recordCandidates(ctx context.Context, tx *Tx, id int64, seq int, candidates []string) error {
+	if len(candidates) == 0 {
+		return nil
+	}
+	var q strings.Builder
+	q.WriteString("INSERT INTO mt_smsc_ids (candidate, mt_id, seq) VALUES ")
+	args := make([]any, 0, 3*len(candidates))
+	for i, c := range candidates {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(?, ?, ?)")
+		args = append(args, c, id, seq)
+	}
+	q.WriteString(" ON CONFLICT (candidate) DO UPDATE SET mt_id = excluded.mt_id, seq = excluded.seq")
+	_, err := tx.ExecContext(ctx, q.String(), args...)
+	return err
+}
 
 // statDelivered is the delivery report stat of a message that reached the
 // handset; every other final stat means it did not.
@@ -40,10 +63,17 @@ func (s *Store) MTPartSent(ctx context.Context, id int64, seq, parts int, candid
 			break
 		}
 	}
+	var uniq []string
+	for _, c := range candidates {
+		if c != "" && !slices.Contains(uniq, c) {
+			uniq = append(uniq, c)
+		}
+	}
 	now := s.now().UnixMilli()
 	return s.WriteTx(ctx, func(tx *Tx) error {
 		var have int
-		err := tx.QueryRowContext(ctx, "SELECT parts FROM mt_messages WHERE id = ?", id).Scan(&have)
+		var state string
+		err := tx.QueryRowContext(ctx, "SELECT parts, state FROM mt_messages WHERE id = ?", id).Scan(&have, &state)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			return ErrNotFound
@@ -58,28 +88,23 @@ func (s *Store) MTPartSent(ctx context.Context, id int64, seq, parts int, candid
 			id, seq, smscID, now); err != nil {
 			return fmt.Errorf("store: mt part sent: %w", err)
 		}
-		for _, c := range candidates {
-			if c == "" {
-				continue
-			}
-			if _, err := tx.ExecContext(ctx,
-				"INSERT INTO mt_smsc_ids (candidate, mt_id, seq) VALUES (?, ?, ?)"+
-					" ON CONFLICT (candidate) DO UPDATE SET mt_id = excluded.mt_id, seq = excluded.seq",
-				c, id, seq); err != nil {
+		if err := recordCandidates(ctx, tx, id, seq, uniq); err != nil {
+			return fmt.Errorf("store: mt part sent: %w", err)
+		}
+		complete := state == string(MTQueued) || state == string(MTSending)
+		if complete && parts > 1 {
+			var n int
+			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM mt_parts WHERE mt_id = ?", id).Scan(&n); err != nil {
 				return fmt.Errorf("store: mt part sent: %w", err)
 			}
+			complete = n >= parts
 		}
-		// ?1 parts, ?2 now, ?3 id. complete: the message is pending and
-		// every part is now recorded.
-		const complete = "(state IN ('queued', 'sending')" +
-			" AND (SELECT count(*) FROM mt_parts WHERE mt_id = ?3) >= ?1)"
-		if _, err := tx.ExecContext(ctx,
-			"UPDATE mt_messages SET parts = ?1, updated_at = ?2,"+
-				" lease_until = CASE WHEN "+complete+" THEN 0 ELSE lease_until END,"+
-				" last_error = CASE WHEN "+complete+" THEN '' ELSE last_error END,"+
-				" state = CASE WHEN "+complete+" THEN 'sent' ELSE state END"+
-				" WHERE id = ?3",
-			parts, now, id); err != nil {
+		update := "UPDATE mt_messages SET parts = ?, updated_at = ? WHERE id = ?"
+		if complete {
+			update = "UPDATE mt_messages SET parts = ?, updated_at = ?, state = 'sent', lease_until = 0, last_error = ''" +
+				" WHERE id = ?"
+		}
+		if _, err := tx.ExecContext(ctx, update, parts, now, id); err != nil {
 			return fmt.Errorf("store: mt part sent: %w", err)
 		}
 		return nil

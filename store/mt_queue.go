@@ -26,6 +26,23 @@ const maxParts = 255
 // non-queued State are ignored. It fails with [ErrInvalid] for a bad
 // argument.
 func (s *Store) EnqueueMT(ctx context.Context, m *MT) (int64, error) {
+	return s.enqueueMT(ctx, m, time.Time{})
+}
+
+// EnqueueMTLeased is [Store.EnqueueMT] for a worker that submits m at
+// once: m is stored already leased until `until` ([MTSending], one
+// attempt), as [Store.LeaseMT] would have returned it, which saves a
+// lease transaction per message when the workers keep up. If the worker
+// dies, the lease runs out and a later lease takes m again.
+func (s *Store) EnqueueMTLeased(ctx context.Context, m *MT, until time.Time) (int64, error) {
+	if until.IsZero() {
+		return 0, fmt.Errorf("%w: zero lease", ErrInvalid)
+	}
+	return s.enqueueMT(ctx, m, until)
+}
+
+// enqueueMT inserts m, queued or (with a non-zero until) leased.
+func (s *Store) enqueueMT(ctx context.Context, m *MT, until time.Time) (int64, error) {
 	if m.Dest == "" {
 		return 0, fmt.Errorf("%w: empty destination", ErrInvalid)
 	}
@@ -36,19 +53,24 @@ func (s *Store) EnqueueMT(ctx context.Context, m *MT) (int64, error) {
 		return 0, fmt.Errorf("%w: %d parts", ErrInvalid, m.Parts)
 	}
 	now := s.now().UnixMilli()
+	state, attempts, lease := MTQueued, 0, int64(0)
+	if !until.IsZero() {
+		state, attempts, lease = MTSending, 1, until.UnixMilli()
+	}
 	var id int64
 	err := s.WriteTx(ctx, func(tx *Tx) error {
 		return tx.QueryRowContext(ctx,
 			"INSERT INTO mt_messages (dest, source, text, ref, parts, origin_id, reply_to, from_imid, want_receipt, state,"+
-				" next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)"+
-				" RETURNING id",
-			m.Dest, m.Source, m.Text, int(m.Ref), m.Parts, m.OriginID, m.ReplyTo, m.FromIMID, m.WantReceipt, now, now, now).Scan(&id)
+				" attempts, lease_until, next_attempt_at, created_at, updated_at)"+
+				" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			m.Dest, m.Source, m.Text, int(m.Ref), m.Parts, m.OriginID, m.ReplyTo, m.FromIMID, m.WantReceipt,
+			string(state), attempts, lease, now, now, now).Scan(&id)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: enqueue mt: %w", err)
 	}
-	m.ID, m.State, m.CreatedAt = id, MTQueued, fromMillis(now)
-	m.Attempts, m.Sent, m.LastError = 0, nil, ""
+	m.ID, m.State, m.CreatedAt = id, state, fromMillis(now)
+	m.Attempts, m.Sent, m.LastError = attempts, nil, ""
 	return id, nil
 }
 
@@ -76,6 +98,10 @@ func (s *Store) LeaseMT(ctx context.Context, now time.Time, lease time.Duration,
 		}
 		slices.SortFunc(list, func(a, b MT) int { return cmp.Compare(a.ID, b.ID) })
 		for i := range list {
+			if list[i].Attempts == 1 {
+				// First lease: no part can have been submitted yet.
+				continue
+			}
 			if list[i].Sent, err = sentParts(ctx, tx, list[i].ID); err != nil {
 				return err
 			}

@@ -131,7 +131,7 @@ func (q queue) checkChanged(ctx context.Context, tx *Tx, res sql.Result, what st
 // stats counts q's messages per state (every state in states present,
 // 0 where there are none) and returns the time the oldest waiting or active
 // message entered the queue, zero if there is none.
-func (q queue) stats(ctx context.Context, db *sql.DB, states []string) (map[string]int, time.Time, error) {
+func (q queue) stats(ctx context.Context, db *readPool, states []string) (map[string]int, time.Time, error) {
 	counts := make(map[string]int, len(states))
 	for _, st := range states {
 		counts[st] = 0

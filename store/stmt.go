@@ -121,3 +121,70 @@ func (t *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sq
 	}
 	return st.QueryRowContext(ctx, args...)
 }
+
+// readPool is the query-only pool; its QueryContext and QueryRowContext
+// run statements prepared once per query text (database/sql prepares
+// them again on each pool connection that runs them): profiling the relay
+// showed SQLite's parser as the largest cost of the lookups on every
+// relayed message.
+type readPool struct {
+	*sql.DB
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt
+}
+
+func newReadPool(db *sql.DB) *readPool {
+	return &readPool{DB: db, stmts: make(map[string]*sql.Stmt)}
+}
+
+// stmt returns the prepared statement of query, preparing it on first
+// use; nil (run it unprepared) when it does not prepare or the cache is
+// full.
+func (p *readPool) stmt(ctx context.Context, query string) *sql.Stmt {
+	p.mu.Lock()
+	st, ok := p.stmts[query]
+	full := len(p.stmts) >= maxCachedStmts
+	p.mu.Unlock()
+	if ok || full {
+		return st
+	}
+	st, err := p.DB.PrepareContext(ctx, query)
+	if err != nil {
+		return nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if have, ok := p.stmts[query]; ok {
+		_ = st.Close()
+		return have
+	}
+	p.stmts[query] = st
+	return st
+}
+
+// QueryContext is sql.DB.QueryContext with a cached statement.
+func (p *readPool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := p.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return p.DB.QueryContext(ctx, query, args...)
+}
+
+// QueryRowContext is sql.DB.QueryRowContext with a cached statement.
+func (p *readPool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := p.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return p.DB.QueryRowContext(ctx, query, args...)
+}
+
+// Close closes the statements, then the pool.
+func (p *readPool) Close() error {
+	p.mu.Lock()
+	for q, st := range p.stmts {
+		_ = st.Close()
+		delete(p.stmts, q)
+	}
+	p.mu.Unlock()
+	return p.DB.Close()
+}

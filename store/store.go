@@ -37,7 +37,7 @@ type Store struct {
 	write  *sql.DB // exactly one connection, BEGIN IMMEDIATE
 	stmts  *stmtCache
 	commit *committer // all writes go through it (see commit.go)
-	read   *sql.DB    // query_only pool
+	read   *readPool  // query_only pool, statements cached
 
 	// now is the clock used for created_at/updated_at; tests replace it.
 	now func() time.Time
@@ -83,7 +83,7 @@ func open(ctx context.Context, path string, migs []string) (*Store, error) {
 	if err := read.PingContext(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("store: open read pool: %w", err), read.Close(), write.Close())
 	}
-	s := &Store{write: write, stmts: newStmtCache(write), commit: newCommitter(), read: read, now: time.Now}
+	s := &Store{write: write, stmts: newStmtCache(write), commit: newCommitter(), read: newReadPool(read), now: time.Now}
 	go s.runCommitter()
 	return s, nil
 }

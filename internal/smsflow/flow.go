@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mpimis/mpimis/ident"
+	"github.com/mpimis/mpimis/internal/lanes"
 	"github.com/mpimis/mpimis/internal/watch"
 	"github.com/mpimis/mpimis/relay"
 	"github.com/mpimis/mpimis/smsbridge"
@@ -28,6 +29,7 @@ type Config struct {
 	MaxSegments        int
 	MOCharset          smsbridge.MOCharset
 	Concurrency        int           // MT messages submitted at once (default 10: the SMPP window)
+	MOConcurrency      int           // MO messages handed to the relay at once, in order per phone (default 64)
 	Lease              time.Duration // how long a worker owns a leased message (default 2m)
 	ReassemblyTimeout  time.Duration // a long MO missing parts is delivered after this (default 10m)
 	RetryMin, RetryMax time.Duration // transient failure backoff (default 2s .. 5m)
@@ -42,6 +44,9 @@ type Config struct {
 func (c *Config) setDefaults() {
 	if c.Concurrency <= 0 {
 		c.Concurrency = 10
+	}
+	if c.MOConcurrency <= 0 {
+		c.MOConcurrency = 64
 	}
 	if c.Lease <= 0 {
 		c.Lease = 2 * time.Minute
@@ -83,6 +88,10 @@ type Flow struct {
 
 	mtWake, moWake chan struct{}
 
+	run    runState
+	mt, mo *queueGate
+	moWork *lanes.Lanes[*store.MO] // while running
+
 	// inflight counts submits whose SMSC id is not recorded yet; recorded
 	// counts recordings, so a delivery report that overtakes the record of
 	// its own submit can wait for it (see handleDLR).
@@ -103,6 +112,7 @@ func New(cfg Config, st *store.Store, sub Submitter) *Flow {
 	cfg.setDefaults()
 	return &Flow{cfg: cfg, log: cfg.Logger, st: st, sub: sub,
 		mtWake: make(chan struct{}, 1), moWake: make(chan struct{}, 1),
+		mt: newQueueGate(cfg.Concurrency), mo: newQueueGate(cfg.MOConcurrency),
 		recorded: watch.New[uint64](0),
 		obs:      cfg.Observer, accepted: newAcceptTimes(maxTrackedParts)}
 }
@@ -127,7 +137,7 @@ func (f *Flow) Segments(body string) (int, error) {
 }
 
 // Send implements relay.SMS: the message is in the MT queue when it
-// returns.
+// returns (and, when a worker is free, already on its way).
 func (f *Flow) Send(ctx context.Context, to ident.Phone, body string, meta relay.SMSMeta) error {
 	var b [2]byte
 	_, _ = rand.Read(b[:])
@@ -141,16 +151,32 @@ func (f *Flow) Send(ctx context.Context, to ident.Phone, body string, meta relay
 		WantReceipt: meta.WantReceipt,
 		Ref:         binary.BigEndian.Uint16(b[:]),
 	}
+	if wctx, ok := f.run.begin(); ok {
+		if f.mt.tryDirect() {
+			if _, err := f.st.EnqueueMTLeased(ctx, m, time.Now().Add(f.cfg.Lease)); err != nil {
+				f.mt.release()
+				f.run.done()
+				return err
+			}
+			go f.workMT(wctx, m)
+			return nil
+		}
+		f.run.done()
+	}
+	f.mt.queued()
 	if _, err := f.st.EnqueueMT(ctx, m); err != nil {
 		return err
 	}
+	f.mt.queued()
 	kick(f.mtWake)
 	return nil
 }
 
 // Run runs the MT worker, the MO worker and the reassembly expiry until
-// ctx ends, then waits for them.
+// ctx ends, then waits for them and for the messages in hand.
 func (f *Flow) Run(ctx context.Context) error {
+	f.moWork = lanes.New(moLanes, f.cfg.MOConcurrency, func(m *store.MO) { f.workMO(ctx, m) })
+	f.run.start(ctx)
 	var wg sync.WaitGroup
 	for _, fn := range []func(context.Context){f.runMT, f.runMO, f.runExpiry, f.runJanitor} {
 		wg.Add(1)
@@ -160,6 +186,8 @@ func (f *Flow) Run(ctx context.Context) error {
 		}()
 	}
 	wg.Wait()
+	f.run.stop()
+	f.moWork.Close()
 	return nil
 }
 

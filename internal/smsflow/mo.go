@@ -50,14 +50,31 @@ func (f *Flow) handleMO(ctx context.Context, d *smsbridge.Deliver) uint32 {
 			return smsbridge.StatusSysErr
 		}
 		if res.Completed != 0 {
+			f.mo.queued()
 			kick(f.moWake)
 		}
 		return smsbridge.StatusOK
 	}
-	if _, err := f.st.EnqueueMO(ctx, &store.MO{Source: d.Source, Dest: d.Dest, DataCoding: d.DataCoding, Payload: payload, Parts: 1}); err != nil {
+	m := &store.MO{Source: d.Source, Dest: d.Dest, DataCoding: d.DataCoding, Payload: payload, Parts: 1}
+	if _, ok := f.run.begin(); ok {
+		if f.mo.tryDirect() {
+			if _, err := f.st.EnqueueMOLeased(ctx, m, time.Now().Add(f.cfg.Lease)); err != nil {
+				f.mo.release()
+				f.run.done()
+				f.log.Error("storing MO", "err", err)
+				return smsbridge.StatusSysErr
+			}
+			f.moWork.Put(m.Source, false, m)
+			return smsbridge.StatusOK
+		}
+		f.run.done()
+	}
+	f.mo.queued()
+	if _, err := f.st.EnqueueMO(ctx, m); err != nil {
 		f.log.Error("storing MO", "err", err)
 		return smsbridge.StatusSysErr
 	}
+	f.mo.queued()
 	kick(f.moWake)
 	return smsbridge.StatusOK
 }
@@ -99,25 +116,24 @@ func splitMO(d *smsbridge.Deliver) ([]byte, *smsbridge.Concat, error) {
 	return data, concat, nil
 }
 
-// runMO leases stored MO messages and hands them to the relay.
+// moLanes is the number of MO worker goroutines; the messages of one
+// phone go through one of them, in order.
+const moLanes = 32
+
+// runMO leases stored MO messages and hands them to the MO workers, at
+// most MOConcurrency at a time (counting those handed over directly by
+// handleMO).
 func (f *Flow) runMO(ctx context.Context) {
-	for ctx.Err() == nil {
-		batch, err := f.st.LeaseMO(ctx, time.Now(), f.cfg.Lease, 64)
-		if err != nil {
-			if ctx.Err() == nil {
-				f.log.Error("leasing MO messages", "err", err)
-			}
-			sleep(ctx, idlePoll, nil)
-			continue
-		}
-		if len(batch) == 0 {
-			sleep(ctx, idlePoll, f.moWake)
-			continue
-		}
-		for i := range batch {
-			f.deliverMO(ctx, &batch[i])
-		}
-	}
+	leaseLoop(ctx, f, f.mo, f.moWake, "MO", f.st.LeaseMO, func(_ context.Context, m *store.MO) {
+		f.moWork.Put(m.Source, false, m)
+	})
+}
+
+// workMO hands m to the relay on a slot of f.mo and the work of f.run,
+// and gives both back.
+func (f *Flow) workMO(ctx context.Context, m *store.MO) {
+	defer f.finished(f.mo, f.moWake)
+	f.deliverMO(ctx, m)
 }
 
 func (f *Flow) deliverMO(ctx context.Context, m *store.MO) {
@@ -189,6 +205,7 @@ func (f *Flow) runExpiry(ctx context.Context) {
 		}
 		if len(ids) > 0 {
 			f.log.Info("incomplete long MO delivered after timeout", "count", len(ids))
+			f.mo.queued()
 			kick(f.moWake)
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/mpimis/mpimis/relay"
@@ -20,39 +19,19 @@ import (
 const idlePoll = time.Second
 
 // runMT leases due MT messages and submits them, at most Concurrency at a
-// time; parts of one message go in order.
+// time (counting those handed over directly by Send); parts of one
+// message go in order.
 func (f *Flow) runMT(ctx context.Context) {
-	sem := make(chan struct{}, f.cfg.Concurrency)
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	for ctx.Err() == nil {
-		free := cap(sem) - len(sem)
-		if free == 0 {
-			sleep(ctx, idlePoll, f.mtWake)
-			continue
-		}
-		batch, err := f.st.LeaseMT(ctx, time.Now(), f.cfg.Lease, free)
-		if err != nil {
-			if ctx.Err() == nil {
-				f.log.Error("leasing MT messages", "err", err)
-			}
-			sleep(ctx, idlePoll, nil)
-			continue
-		}
-		if len(batch) == 0 {
-			sleep(ctx, idlePoll, f.mtWake)
-			continue
-		}
-		for i := range batch {
-			m := batch[i]
-			sem <- struct{}{}
-			wg.Add(1)
-			go func() {
-				defer func() { <-sem; wg.Done(); kick(f.mtWake) }()
-				f.submitMT(ctx, &m)
-			}()
-		}
-	}
+	leaseLoop(ctx, f, f.mt, f.mtWake, "MT", f.st.LeaseMT, func(wctx context.Context, m *store.MT) {
+		go f.workMT(wctx, m)
+	})
+}
+
+// workMT submits m on a slot of f.mt and the work of f.run, and gives both
+// back.
+func (f *Flow) workMT(ctx context.Context, m *store.MT) {
+	defer f.finished(f.mt, f.mtWake)
+	f.submitMT(ctx, m)
 }
 
 // submitMT sends the parts of m the SMSC has not accepted yet.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -12,7 +11,6 @@ import (
 	"github.com/mpimis/mpimis/ident"
 	"github.com/mpimis/mpimis/relay"
 	"github.com/mpimis/mpimis/smsbridge"
-	"github.com/mpimis/mpimis/store"
 )
 
 func TestSubmitStatus(t *testing.T) {
@@ -161,20 +159,8 @@ func receipt(id, stat string) *smsbridge.Deliver {
 // nil) until the test ends.
 func runFlow(t *testing.T, sub Submitter, obs Observer, receipts bool) *Flow {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "flow.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := New(Config{SourceAddr: "12345", DeliveryReceipts: receipts, MaxSegments: 6,
-		RetryMin: 5 * time.Millisecond, RetryMax: 20 * time.Millisecond, Observer: obs}, st, sub)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); _ = f.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		st.Close()
-	})
+	f, _ := startFlow(t, Config{DeliveryReceipts: receipts, MaxSegments: 6,
+		RetryMin: 5 * time.Millisecond, RetryMax: 20 * time.Millisecond, Observer: obs}, sub, nil)
 	return f
 }
 

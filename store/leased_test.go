@@ -1,0 +1,102 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+// A message enqueued leased is sending/processing at once with one
+// attempt, is not leased again while its lease runs, and comes back
+// (second attempt) once it has run out.
+func TestEnqueueLeasedMT(t *testing.T) {
+	ctx := context.Background()
+	s, clk := openTest(t)
+	m := &MT{Dest: phoneMT, Source: "alice@example.org", Text: "hi"}
+	id, err := s.EnqueueMTLeased(ctx, m, clk.t.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.ID != id || m.State != MTSending || m.Attempts != 1 {
+		t.Fatalf("after leased enqueue: %v", m)
+	}
+	if got := leaseMT(t, s, clk.t.Add(59*time.Second), 10); len(got) != 0 {
+		t.Fatalf("leased again within its lease: %v", got)
+	}
+	got := leaseMT(t, s, clk.t.Add(time.Minute), 10)
+	if len(got) != 1 || got[0].ID != id || got[0].Attempts != 2 {
+		t.Fatalf("after the lease ran out: %v", got)
+	}
+	if _, err := s.EnqueueMTLeased(ctx, &MT{Dest: phoneMT, Source: "a"}, time.Time{}); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("zero lease: %v, want ErrInvalid", err)
+	}
+	if _, err := s.EnqueueMTLeased(ctx, &MT{Source: "a"}, clk.t); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("empty dest: %v, want ErrInvalid", err)
+	}
+}
+
+// A part recorded for a message enqueued leased completes it, and a
+// later lease of a retried message carries its sent parts.
+func TestEnqueueLeasedMTPartSent(t *testing.T) {
+	ctx := context.Background()
+	s, clk := openTest(t)
+	one := &MT{Dest: phoneMT, Source: "a", Text: "x"}
+	if _, err := s.EnqueueMTLeased(ctx, one, clk.t.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MTPartSent(ctx, one.ID, 1, 1, []string{"7b", "123", "7b", ""}); err != nil {
+		t.Fatal(err)
+	}
+	if st, _, _ := mtState(t, s, one.ID); st != MTSent {
+		t.Fatalf("one-part message after its part: %s", st)
+	}
+	if n := countRows(t, s, "mt_smsc_ids"); n != 2 {
+		t.Fatalf("%d candidates indexed, want 2 (duplicates and empty ones dropped)", n)
+	}
+	two := &MT{Dest: phoneMT, Source: "a", Text: "y"}
+	if _, err := s.EnqueueMTLeased(ctx, two, clk.t.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MTPartSent(ctx, two.ID, 1, 2, []string{"aa"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RetryMT(ctx, two.ID, clk.t, "throttled"); err != nil {
+		t.Fatal(err)
+	}
+	leased := leaseMT(t, s, clk.t, 10)
+	if len(leased) != 1 || leased[0].ID != two.ID || len(leased[0].Sent) != 1 || leased[0].Sent[0] != 1 {
+		t.Fatalf("retried message leased as %v", leased)
+	}
+	if err := s.MTPartSent(ctx, two.ID, 2, 2, []string{"bb"}); err != nil {
+		t.Fatal(err)
+	}
+	if st, _, _ := mtState(t, s, two.ID); st != MTSent {
+		t.Fatalf("two-part message after both parts: %s", st)
+	}
+}
+
+func TestEnqueueLeasedMO(t *testing.T) {
+	ctx := context.Background()
+	s, clk := openTest(t)
+	m := &MO{Source: phoneMO, Dest: shortNo, Payload: []byte("hi")}
+	id, err := s.EnqueueMOLeased(ctx, m, clk.t.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.ID != id || m.State != MOProcessing || m.Attempts != 1 {
+		t.Fatalf("after leased enqueue: %v", m)
+	}
+	if got, err := s.LeaseMO(ctx, clk.t.Add(59*time.Second), time.Minute, 10); err != nil || len(got) != 0 {
+		t.Fatalf("leased again within its lease: %v, %v", got, err)
+	}
+	if err := s.DoneMO(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.LeaseMO(ctx, clk.t.Add(2*time.Minute), time.Minute, 10); err != nil || len(got) != 0 {
+		t.Fatalf("done message leased: %v, %v", got, err)
+	}
+	if _, err := s.EnqueueMOLeased(ctx, &MO{Source: phoneMO}, time.Time{}); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("zero lease: %v, want ErrInvalid", err)
+	}
+}
