@@ -102,7 +102,7 @@ func BenchmarkSMSMTThroughQueue(b *testing.B) {
 			b.ResetTimer()
 			start := time.Now()
 			for i := 0; i < b.N; i++ {
-				if err := flow.Send(ctx, p, "benchmark message", relay.SMSMeta{Source: "bench@localhost"}); err != nil {
+				if err := flow.Send(ctx, p, "benchmark message", relay.SMSMeta{Source: "bench@localhost"}, nil); err != nil {
 					b.Fatal(err)
 				}
 			}

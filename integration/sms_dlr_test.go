@@ -37,7 +37,7 @@ func TestIntegrationSMSDeliveryReportFormats(t *testing.T) {
 			long := strings.Repeat("three parts ", 35) // 420 chars: 3 segments
 			for j, text := range []string{"single", long} {
 				must(t, e.flow.Send(ctxT(t), phone(t, fmt.Sprintf("+491511234050%d", j)), text,
-					relay.SMSMeta{Source: "alice@localhost", OriginID: fmt.Sprint("m", j), WantReceipt: true}), "send")
+					relay.SMSMeta{Source: "alice@localhost", OriginID: fmt.Sprint("m", j), WantReceipt: true}, nil), "send")
 			}
 			e.relay.wait(t, "both outcomes", func(_ []relay.SMSMessage, reps []relay.DeliveryReport) bool { return len(reps) >= 2 })
 			for _, r := range e.relay.reports {

@@ -47,7 +47,7 @@ func TestIntegrationSMSMT(t *testing.T) {
 		{"ucs2 multipart with emoji at boundaries", "+4915112340004", strings.Repeat("😀a", 50), smsbridge.DCSUCS2, 3},
 	}
 	for i, c := range cases {
-		must(t, e.flow.Send(ctxT(t), phone(t, c.dest), c.text, relay.SMSMeta{Source: "alice@localhost", OriginID: fmt.Sprint("o", i), WantReceipt: true}), "case %d: send", i)
+		must(t, e.flow.Send(ctxT(t), phone(t, c.dest), c.text, relay.SMSMeta{Source: "alice@localhost", OriginID: fmt.Sprint("o", i), WantReceipt: true}, nil), "case %d: send", i)
 	}
 	msgs, err := e.sim.WaitMessages(ctxT(t), len(cases))
 	must(t, err, "all messages reach the SMSC")
@@ -116,12 +116,12 @@ func TestIntegrationSMSRebindAndThrottle(t *testing.T) {
 	e := startSMSLink(t, nil, "", nil)
 	binds := e.sim.Binds()
 	e.sim.DisconnectAll()
-	must(t, e.flow.Send(ctxT(t), phone(t, "+4915112340021"), "sent while down", relay.SMSMeta{Source: "alice@localhost"}), "send")
+	must(t, e.flow.Send(ctxT(t), phone(t, "+4915112340021"), "sent while down", relay.SMSMeta{Source: "alice@localhost"}, nil), "send")
 	must(t, e.sim.WaitBinds(ctxT(t), binds+1), "rebind")
 
 	e.sim.SetThrottle(6)
 	for i := 0; i < 10; i++ {
-		must(t, e.flow.Send(ctxT(t), phone(t, fmt.Sprintf("+49151123401%02d", i)), fmt.Sprint("msg ", i), relay.SMSMeta{Source: "alice@localhost"}), "send %d", i)
+		must(t, e.flow.Send(ctxT(t), phone(t, fmt.Sprintf("+49151123401%02d", i)), fmt.Sprint("msg ", i), relay.SMSMeta{Source: "alice@localhost"}, nil), "send %d", i)
 	}
 	msgs, err := e.sim.WaitMessages(ctxT(t), 11)
 	must(t, err, "all 11 messages")
@@ -148,7 +148,7 @@ func TestIntegrationSMSRebindAndThrottle(t *testing.T) {
 func TestIntegrationSMSSequenceCollision(t *testing.T) {
 	e := startSMSLink(t, nil, "", nil)
 	e.sim.SetRespDelay(time.Second)
-	must(t, e.flow.Send(ctxT(t), phone(t, "+4915112340031"), "outstanding", relay.SMSMeta{Source: "alice@localhost"}), "send")
+	must(t, e.flow.Send(ctxT(t), phone(t, "+4915112340031"), "outstanding", relay.SMSMeta{Source: "alice@localhost"}, nil), "send")
 	subs, err := e.sim.WaitSubmitted(ctxT(t), 1)
 	must(t, err, "submit arrives")
 	status, err := e.sim.SendRawDeliver(ctxT(t), smscsim.RawDeliver{

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/mpimis/mpimis/ident"
+	"github.com/mpimis/mpimis/store"
 )
 
 // This file is the boundary of the relay core: what the XMPP side and the
@@ -92,8 +93,11 @@ type SMS interface {
 	// limits.max_segments check before anything is queued).
 	Segments(body string) (int, error)
 	// Send queues an SMS for to durably; it returns once the message is in
-	// the store. The SMS side adds nothing to body.
-	Send(ctx context.Context, to ident.Phone, body string, meta SMSMeta) error
+	// the store. The SMS side adds nothing to body. with, if not nil, runs
+	// in the transaction that stores the message, before it: what the
+	// relay records about the message commits with it, and an error from
+	// with queues nothing and is returned as is.
+	Send(ctx context.Context, to ident.Phone, body string, meta SMSMeta, with func(*store.Tx) error) error
 }
 
 // ErrorKind classifies what the relay refuses; the XMPP side maps each

@@ -109,20 +109,28 @@ type sent struct {
 	Meta SMSMeta
 }
 
-// fakeSMS records sent SMS and counts segments by the GSM 03.38 rules.
+// fakeSMS records sent SMS and counts segments by the GSM 03.38 rules;
+// what the relay records with a message runs in a transaction of st, as
+// the real SMS side does.
 type fakeSMS struct {
 	mu   sync.Mutex
 	sent []sent
 	fail error
+	st   *store.Store
 }
 
 func (f *fakeSMS) Segments(body string) (int, error) { return gsmSegments(body), nil }
 
-func (f *fakeSMS) Send(_ context.Context, to ident.Phone, body string, meta SMSMeta) error {
+func (f *fakeSMS) Send(ctx context.Context, to ident.Phone, body string, meta SMSMeta, with func(*store.Tx) error) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.fail != nil {
 		return f.fail
+	}
+	if with != nil {
+		if err := f.st.WriteTx(ctx, with); err != nil {
+			return err
+		}
 	}
 	f.sent = append(f.sent, sent{to, body, meta})
 	return nil
@@ -291,6 +299,7 @@ func (h *harness) open() {
 		h.t.Fatalf("open store: %v", err)
 	}
 	h.st = st
+	h.s.st = st
 	c, err := New(h.cfg, Deps{Store: st, XMPP: h.x, SMS: h.s, Log: slog.New(h.logs), Now: h.clk.now})
 	if err != nil {
 		h.t.Fatalf("New: %v", err)

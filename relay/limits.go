@@ -2,8 +2,11 @@ package relay
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
+
+	"github.com/mpimis/mpimis/store"
 )
 
 // sweepEvery is how many calls a limiter lets pass between sweeps of its
@@ -112,19 +115,36 @@ func (c *Core) takeLimits(ctx context.Context, sender string, now time.Time) (li
 	if !c.rate.allow(sender, now) {
 		return overMinute, nil
 	}
-	day := now.UTC().Format(time.DateOnly)
-	c.pruneDays(ctx, day)
-	if c.cfg.SMSPerDay <= 0 {
-		return withinLimits, nil
-	}
-	_, ok, err := c.st.TakeDailyQuota(ctx, sender, day, c.cfg.SMSPerDay)
-	if err != nil {
+	c.pruneDays(ctx, now.UTC().Format(time.DateOnly))
+	err := c.st.WriteTx(ctx, func(tx *store.Tx) error { return c.takeDailyTx(ctx, tx, sender, now) })
+	switch {
+	case errors.Is(err, errOverDay):
+		return overDay, nil
+	case err != nil:
 		return withinLimits, err
 	}
-	if !ok {
-		return overDay, nil
-	}
 	return withinLimits, nil
+}
+
+// errOverDay is takeDailyTx's answer for a sender over the daily cap.
+var errOverDay = errors.New("relay: over the daily cap")
+
+// takeDailyTx counts one message from sender against the daily cap in
+// tx, or returns errOverDay. The caller runs pruneDays first (it writes
+// in a transaction of its own).
+func (c *Core) takeDailyTx(ctx context.Context, tx *store.Tx, sender string, now time.Time) error {
+	day := now.UTC().Format(time.DateOnly)
+	if c.cfg.SMSPerDay <= 0 {
+		return nil
+	}
+	_, ok, err := tx.TakeDailyQuota(ctx, sender, day, c.cfg.SMSPerDay)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errOverDay
+	}
+	return nil
 }
 
 // pruneDays deletes stored daily counts of days before day, once per day.

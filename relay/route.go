@@ -189,7 +189,7 @@ func (c *Core) smsToSMS(ctx context.Context, in *mo, dst *store.Binding, text st
 		return c.reply(ctx, in, txtUnavailable)
 	}
 	meta := SMSMeta{Source: in.b.IMID, FromIMID: ident.IMID(dst.IMID)}
-	if err := c.sms.Send(ctx, phone, body, meta); err != nil {
+	if err := c.sms.Send(ctx, phone, body, meta, nil); err != nil {
 		return fmt.Errorf("relay: mo %d to SMS: %w", in.ID, err)
 	}
 	c.record(ctx, counterSMSToSMS,

@@ -263,7 +263,7 @@ type spySMS struct {
 	onSend func()
 }
 
-func (s *spySMS) Send(ctx context.Context, to ident.Phone, body string, meta SMSMeta) error {
+func (s *spySMS) Send(ctx context.Context, to ident.Phone, body string, meta SMSMeta, with func(*store.Tx) error) error {
 	s.onSend()
-	return s.fakeSMS.Send(ctx, to, body, meta)
+	return s.fakeSMS.Send(ctx, to, body, meta, with)
 }

@@ -262,7 +262,7 @@ func (c *Core) whileSuspended(ctx context.Context, in *mo, cmd Command, perr err
 // reply texts the sender on the gateway's own account.
 func (c *Core) reply(ctx context.Context, in *mo, text string) error {
 	meta := SMSMeta{Source: c.cfg.GatewayDomain, FromIMID: ident.IMID(in.imid())}
-	if err := c.sms.Send(ctx, in.From, text, meta); err != nil {
+	if err := c.sms.Send(ctx, in.From, text, meta, nil); err != nil {
 		return fmt.Errorf("relay: mo %d: reply: %w", in.ID, err)
 	}
 	return nil

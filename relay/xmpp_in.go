@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/mpimis/mpimis/ident"
 	"github.com/mpimis/mpimis/store"
@@ -84,15 +85,8 @@ func (c *Core) fromXMPP(ctx context.Context, m XMPPMessage) error {
 	if !c.loops.pass(from, peerOf(b.IMID), m.Body, now) {
 		return refusal(KindRateLimited, "Repeated message refused: this looks like a message loop.")
 	}
-	hit, err := c.takeLimits(ctx, from, now)
-	if err != nil {
-		return internalError(err)
-	}
-	switch hit {
-	case overMinute:
+	if !c.rate.allow(from, now) {
 		return refusal(KindRateLimited, fmt.Sprintf("Too many messages: at most %d per minute.", c.cfg.SMSPerMinute))
-	case overDay:
-		return refusal(KindRateLimited, fmt.Sprintf("Daily limit of %d messages reached.", c.cfg.SMSPerDay))
 	}
 	phone, err := ident.ParsePhone(b.Phone, "")
 	if err != nil {
@@ -103,10 +97,21 @@ func (c *Core) fromXMPP(ctx context.Context, m XMPPMessage) error {
 		id = m.OriginID
 	}
 	meta := SMSMeta{Source: from, ReplyTo: m.From, OriginID: id, WantReceipt: m.WantReceipt, FromIMID: m.To}
-	if err := c.sms.Send(ctx, phone, body, meta); err != nil {
+	// The daily count, the counter and the sticky correspondent commit
+	// with the queued message, in one transaction.
+	c.pruneDays(ctx, now.UTC().Format(time.DateOnly))
+	err = c.sms.Send(ctx, phone, body, meta, func(tx *store.Tx) error {
+		if err := c.takeDailyTx(ctx, tx, from, now); err != nil {
+			return err
+		}
+		return tx.RecordRelay(ctx, counterXMPPToSMS, store.Sticky{Owner: b.IMID, Peer: from, At: now})
+	})
+	switch {
+	case errors.Is(err, errOverDay):
+		return refusal(KindRateLimited, fmt.Sprintf("Daily limit of %d messages reached.", c.cfg.SMSPerDay))
+	case err != nil:
 		return internalError(err)
 	}
-	c.record(ctx, counterXMPPToSMS, store.Sticky{Owner: b.IMID, Peer: from, At: now})
 	c.log.Debug("relay: XMPP to SMS", "jid", from, "imid", b.IMID)
 	return nil
 }

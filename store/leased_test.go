@@ -100,3 +100,47 @@ func TestEnqueueLeasedMO(t *testing.T) {
 		t.Fatalf("zero lease: %v, want ErrInvalid", err)
 	}
 }
+
+// What the caller records with a message commits with it; an error from
+// it stores neither and comes back as is.
+func TestEnqueueMTWith(t *testing.T) {
+	ctx := context.Background()
+	s, clk := openTest(t)
+	day := clk.t.UTC().Format(time.DateOnly)
+	take := func(tx *Tx) error {
+		_, ok, err := tx.TakeDailyQuota(ctx, "alice@example.org", day, 1)
+		if err == nil && !ok {
+			return errOver
+		}
+		return err
+	}
+	if _, err := s.EnqueueMTWith(ctx, &MT{Dest: phoneMT, Source: "a", Text: "1"}, time.Time{}, take); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.EnqueueMTWith(ctx, &MT{Dest: phoneMT, Source: "a", Text: "2"}, clk.t.Add(time.Minute), take)
+	if err != errOver {
+		t.Fatalf("second message over the quota: %v, want errOver unwrapped", err)
+	}
+	if n := countRows(t, s, "mt_messages"); n != 1 {
+		t.Fatalf("%d messages stored, want 1", n)
+	}
+	if n, ok, err := s.TakeDailyQuota(ctx, "alice@example.org", day, 0); err != nil || n != 2 || !ok {
+		t.Fatalf("quota after the refused message: %d %v %v; want the first count plus this one", n, ok, err)
+	}
+	// A failing insert rolls back what with wrote.
+	_, err = s.EnqueueMTWith(ctx, &MT{Dest: phoneMT, Source: "a", Parts: 0, Text: "3"}, time.Time{}, func(tx *Tx) error {
+		if err := tx.RecordRelay(ctx, "c"); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, "INSERT INTO no_such_table VALUES (1)")
+		return err
+	})
+	if err == nil {
+		t.Fatal("a failing with did not fail the enqueue")
+	}
+	if c, err := s.RelayCounters(ctx); err != nil || c["c"] != 0 {
+		t.Fatalf("counter after the rolled back enqueue: %v, %v", c, err)
+	}
+}
+
+var errOver = errors.New("over")

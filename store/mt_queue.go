@@ -26,7 +26,7 @@ const maxParts = 255
 // non-queued State are ignored. It fails with [ErrInvalid] for a bad
 // argument.
 func (s *Store) EnqueueMT(ctx context.Context, m *MT) (int64, error) {
-	return s.enqueueMT(ctx, m, time.Time{})
+	return s.EnqueueMTWith(ctx, m, time.Time{}, nil)
 }
 
 // EnqueueMTLeased is [Store.EnqueueMT] for a worker that submits m at
@@ -38,11 +38,15 @@ func (s *Store) EnqueueMTLeased(ctx context.Context, m *MT, until time.Time) (in
 	if until.IsZero() {
 		return 0, fmt.Errorf("%w: zero lease", ErrInvalid)
 	}
-	return s.enqueueMT(ctx, m, until)
+	return s.EnqueueMTWith(ctx, m, until, nil)
 }
 
-// enqueueMT inserts m, queued or (with a non-zero until) leased.
-func (s *Store) enqueueMT(ctx context.Context, m *MT, until time.Time) (int64, error) {
+// EnqueueMTWith stores m like [Store.EnqueueMT] (until is zero) or
+// [Store.EnqueueMTLeased], and runs with (if not nil) in the same
+// transaction, before the insert: what the caller records about the
+// message (a quota taken, a counter) commits with it or not at all. An
+// error from with stores nothing and is returned unwrapped.
+func (s *Store) EnqueueMTWith(ctx context.Context, m *MT, until time.Time, with func(*Tx) error) (int64, error) {
 	if m.Dest == "" {
 		return 0, fmt.Errorf("%w: empty destination", ErrInvalid)
 	}
@@ -58,7 +62,13 @@ func (s *Store) enqueueMT(ctx context.Context, m *MT, until time.Time) (int64, e
 		state, attempts, lease = MTSending, 1, until.UnixMilli()
 	}
 	var id int64
+	var withErr error
 	err := s.WriteTx(ctx, func(tx *Tx) error {
+		if with != nil {
+			if withErr = with(tx); withErr != nil {
+				return withErr
+			}
+		}
 		return tx.QueryRowContext(ctx,
 			"INSERT INTO mt_messages (dest, source, text, ref, parts, origin_id, reply_to, from_imid, want_receipt, state,"+
 				" attempts, lease_until, next_attempt_at, created_at, updated_at)"+
@@ -66,6 +76,9 @@ func (s *Store) enqueueMT(ctx context.Context, m *MT, until time.Time) (int64, e
 			m.Dest, m.Source, m.Text, int(m.Ref), m.Parts, m.OriginID, m.ReplyTo, m.FromIMID, m.WantReceipt,
 			string(state), attempts, lease, now, now, now).Scan(&id)
 	})
+	if withErr != nil {
+		return 0, withErr
+	}
 	if err != nil {
 		return 0, fmt.Errorf("store: enqueue mt: %w", err)
 	}

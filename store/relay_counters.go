@@ -14,35 +14,42 @@ import (
 // <= 0 means no limit. The count is durable, so a restart does not reset
 // the daily cap.
 func (s *Store) TakeDailyQuota(ctx context.Context, sender, day string, limit int) (int, bool, error) {
-	if sender == "" || len(day) != len("2006-01-02") {
-		return 0, false, fmt.Errorf("%w: daily quota needs a sender and a day", ErrInvalid)
-	}
 	var (
 		count int
 		ok    bool
 	)
 	err := s.WriteTx(ctx, func(tx *Tx) error {
-		err := tx.QueryRowContext(ctx,
-			"SELECT count FROM relay_sent WHERE sender = ? AND day = ?", sender, day).Scan(&count)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("store: daily quota: %w", err)
-		}
-		if limit > 0 && count >= limit {
-			return nil
-		}
-		if _, err := tx.ExecContext(ctx,
-			"INSERT INTO relay_sent (sender, day, count) VALUES (?, ?, 1) "+
-				"ON CONFLICT (sender, day) DO UPDATE SET count = count + 1", sender, day); err != nil {
-			return fmt.Errorf("store: daily quota: %w", err)
-		}
-		count++
-		ok = true
-		return nil
+		var err error
+		count, ok, err = tx.TakeDailyQuota(ctx, sender, day, limit)
+		return err
 	})
 	if err != nil {
 		return 0, false, err
 	}
 	return count, ok, nil
+}
+
+// TakeDailyQuota is [Store.TakeDailyQuota] inside tx, so that the count
+// commits (or not) with the write it belongs to.
+func (tx *Tx) TakeDailyQuota(ctx context.Context, sender, day string, limit int) (int, bool, error) {
+	if sender == "" || len(day) != len("2006-01-02") {
+		return 0, false, fmt.Errorf("%w: daily quota needs a sender and a day", ErrInvalid)
+	}
+	var count int
+	err := tx.QueryRowContext(ctx,
+		"SELECT count FROM relay_sent WHERE sender = ? AND day = ?", sender, day).Scan(&count)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, false, fmt.Errorf("store: daily quota: %w", err)
+	}
+	if limit > 0 && count >= limit {
+		return count, false, nil
+	}
+	if _, err := tx.ExecContext(ctx,
+		"INSERT INTO relay_sent (sender, day, count) VALUES (?, ?, 1) "+
+			"ON CONFLICT (sender, day) DO UPDATE SET count = count + 1", sender, day); err != nil {
+		return 0, false, fmt.Errorf("store: daily quota: %w", err)
+	}
+	return count + 1, true, nil
 }
 
 // SentCount returns how many messages sender sent on day.
@@ -89,13 +96,18 @@ func (s *Store) AddCounter(ctx context.Context, name string, delta int64) error 
 // owners that are no longer live).
 func (s *Store) RecordRelay(ctx context.Context, counter string, stickies ...Sticky) error {
 	return s.WriteTx(ctx, func(tx *Tx) error {
-		if counter != "" {
-			if err := addCounterTx(ctx, tx, counter, 1); err != nil {
-				return err
-			}
-		}
-		return setStickyTx(ctx, tx, stickies)
+		return tx.RecordRelay(ctx, counter, stickies...)
 	})
+}
+
+// RecordRelay is [Store.RecordRelay] inside tx.
+func (tx *Tx) RecordRelay(ctx context.Context, counter string, stickies ...Sticky) error {
+	if counter != "" {
+		if err := addCounterTx(ctx, tx, counter, 1); err != nil {
+			return err
+		}
+	}
+	return setStickyTx(ctx, tx, stickies)
 }
 
 // RelayCounters returns every relay counter by name.

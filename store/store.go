@@ -23,7 +23,8 @@ const (
 	writerParams = "_txlock=immediate" +
 		"&_pragma=busy_timeout(5000)" +
 		"&_pragma=foreign_keys(1)" +
-		"&_pragma=synchronous(NORMAL)"
+		"&_pragma=synchronous(NORMAL)" +
+		"&_pragma=wal_autocheckpoint(20000)" // a safety net: see checkpoint.go
 	// readerParams configure the read pool; query_only comes last so the
 	// other pragmas still apply.
 	readerParams = "_pragma=busy_timeout(5000)" +
@@ -37,7 +38,8 @@ type Store struct {
 	write  *sql.DB // exactly one connection, BEGIN IMMEDIATE
 	stmts  *stmtCache
 	commit *committer // all writes go through it (see commit.go)
-	read   *readPool  // query_only pool, statements cached
+	ckpt   *checkpointer
+	read   *readPool // query_only pool, statements cached
 
 	// now is the clock used for created_at/updated_at; tests replace it.
 	now func() time.Time
@@ -83,7 +85,12 @@ func open(ctx context.Context, path string, migs []string) (*Store, error) {
 	if err := read.PingContext(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("store: open read pool: %w", err), read.Close(), write.Close())
 	}
-	s := &Store{write: write, stmts: newStmtCache(write), commit: newCommitter(), read: newReadPool(read), now: time.Now}
+	ckpt, err := startCheckpointer(ctx, base)
+	if err != nil {
+		return nil, errors.Join(err, read.Close(), write.Close())
+	}
+	s := &Store{write: write, stmts: newStmtCache(write), commit: newCommitter(), ckpt: ckpt,
+		read: newReadPool(read), now: time.Now}
 	go s.runCommitter()
 	return s, nil
 }
@@ -126,9 +133,10 @@ func escapeURIPath(p string) string {
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		s.closeCommitter()
-		// Readers go first so that none holds a snapshot that would keep
-		// the checkpoint from reaching the end of the log.
-		errRead := s.read.Close()
+		// Readers and the background checkpoint go first so that none
+		// holds a snapshot that would keep the checkpoint from reaching
+		// the end of the log.
+		errRead := errors.Join(s.read.Close(), s.ckpt.close())
 		var errCkpt error
 		var busy, logFrames, ckptFrames int
 		err := s.write.QueryRow("PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &ckptFrames)

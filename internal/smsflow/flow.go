@@ -138,7 +138,7 @@ func (f *Flow) Segments(body string) (int, error) {
 
 // Send implements relay.SMS: the message is in the MT queue when it
 // returns (and, when a worker is free, already on its way).
-func (f *Flow) Send(ctx context.Context, to ident.Phone, body string, meta relay.SMSMeta) error {
+func (f *Flow) Send(ctx context.Context, to ident.Phone, body string, meta relay.SMSMeta, with func(*store.Tx) error) error {
 	var b [2]byte
 	_, _ = rand.Read(b[:])
 	m := &store.MT{
@@ -153,7 +153,7 @@ func (f *Flow) Send(ctx context.Context, to ident.Phone, body string, meta relay
 	}
 	if wctx, ok := f.run.begin(); ok {
 		if f.mt.tryDirect() {
-			if _, err := f.st.EnqueueMTLeased(ctx, m, time.Now().Add(f.cfg.Lease)); err != nil {
+			if _, err := f.st.EnqueueMTWith(ctx, m, time.Now().Add(f.cfg.Lease), with); err != nil {
 				f.mt.release()
 				f.run.done()
 				return err
@@ -164,7 +164,7 @@ func (f *Flow) Send(ctx context.Context, to ident.Phone, body string, meta relay
 		f.run.done()
 	}
 	f.mt.queued()
-	if _, err := f.st.EnqueueMT(ctx, m); err != nil {
+	if _, err := f.st.EnqueueMTWith(ctx, m, time.Time{}, with); err != nil {
 		return err
 	}
 	f.mt.queued()

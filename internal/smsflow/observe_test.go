@@ -170,7 +170,7 @@ func sendOne(t *testing.T, f *Flow, text string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.Send(context.Background(), to, text, relay.SMSMeta{Source: "alice@localhost"}); err != nil {
+	if err := f.Send(context.Background(), to, text, relay.SMSMeta{Source: "alice@localhost"}, nil); err != nil {
 		t.Fatal(err)
 	}
 }
