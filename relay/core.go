@@ -110,6 +110,22 @@ func (c *Core) record(ctx context.Context, counter string, stickies ...store.Sti
 	}
 }
 
+// recordMO notes an MO relayed to XMPP: with the MO's Settle, in one
+// transaction whose error it returns (the MO comes back and is relayed
+// again with the same id); without, as record does.
+func (c *Core) recordMO(ctx context.Context, in *mo, counter string, stickies ...store.Sticky) error {
+	if in.Settle == nil {
+		c.record(ctx, counter, stickies...)
+		return nil
+	}
+	return c.st.WriteTx(ctx, func(tx *store.Tx) error {
+		if err := tx.RecordRelay(ctx, counter, stickies...); err != nil {
+			return err
+		}
+		return in.Settle(tx)
+	})
+}
+
 // refusedCounter names the counter of refusals of kind k.
 func refusedCounter(k ErrorKind) string { return "refused_" + k.String() }
 

@@ -147,7 +147,9 @@ func (c *Core) smsToXMPP(ctx context.Context, in *mo, jid, text string) error {
 	if err != nil {
 		return fmt.Errorf("relay: mo %d to XMPP: %w", in.ID, err)
 	}
-	c.record(ctx, counterSMSToXMPP, store.Sticky{Owner: in.b.IMID, Peer: jid, At: in.now})
+	if err := c.recordMO(ctx, in, counterSMSToXMPP, store.Sticky{Owner: in.b.IMID, Peer: jid, At: in.now}); err != nil {
+		return fmt.Errorf("relay: mo %d to XMPP: %w", in.ID, err)
+	}
 	c.log.Debug("relay: SMS to XMPP", "mo", in.ID, "imid", in.b.IMID, "jid", jid)
 	return nil
 }

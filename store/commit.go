@@ -123,7 +123,7 @@ func (s *Store) commitBatch(batch []writeReq) {
 		answer()
 		return
 	}
-	wtx := &Tx{Tx: tx, cache: s.stmts}
+	wtx := &Tx{Tx: tx, cache: s.stmts, now: s.now}
 	single := len(batch) == 1
 	ok := false // some write succeeded, so there is something to commit
 	for i, r := range batch {

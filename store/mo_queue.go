@@ -134,20 +134,24 @@ func (s *Store) LeaseMO(ctx context.Context, now time.Time, lease time.Duration,
 // again is not an error (a worker whose lease ran out may finish after
 // another one did); an unknown id is [ErrNotFound].
 func (s *Store) DoneMO(ctx context.Context, id int64) error {
-	return s.WriteTx(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx,
-			"UPDATE mo_messages SET state = 'done', lease_until = 0, updated_at = ?"+
-				" WHERE id = ? AND state IN ('queued', 'processing')",
-			s.now().UnixMilli(), id)
-		if err != nil {
-			return fmt.Errorf("store: mo done: %w", err)
-		}
-		err = moQueue.checkChanged(ctx, tx, res, "done", id)
-		if errors.Is(err, ErrNotPending) {
-			return nil // already done
-		}
-		return err
-	})
+	return s.WriteTx(ctx, func(tx *Tx) error { return tx.DoneMO(ctx, id) })
+}
+
+// DoneMO is [Store.DoneMO] inside tx, so that what handling the message
+// recorded commits with its end.
+func (tx *Tx) DoneMO(ctx context.Context, id int64) error {
+	res, err := tx.ExecContext(ctx,
+		"UPDATE mo_messages SET state = 'done', lease_until = 0, updated_at = ?"+
+			" WHERE id = ? AND state IN ('queued', 'processing')",
+		tx.now().UnixMilli(), id)
+	if err != nil {
+		return fmt.Errorf("store: mo done: %w", err)
+	}
+	err = moQueue.checkChanged(ctx, tx, res, "done", id)
+	if errors.Is(err, ErrNotPending) {
+		return nil // already done
+	}
+	return err
 }
 
 // RetryMO gives message id back to the queue, due at `at`, after a

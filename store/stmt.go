@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"sync"
+	"time"
 )
 
 // Statements are prepared once per query text on the writer's single
@@ -76,7 +77,8 @@ func (c *stmtCache) close() {
 type Tx struct {
 	*sql.Tx
 	cache  *stmtCache
-	missed []string // queries to prepare once the transaction is over
+	missed []string         // queries to prepare once the transaction is over
+	now    func() time.Time // the store's clock
 }
 
 func (t *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {

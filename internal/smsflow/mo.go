@@ -156,7 +156,18 @@ func (f *Flow) deliverMO(ctx context.Context, m *store.MO) {
 	if f.relay == nil {
 		return
 	}
-	err = f.relay.FromSMS(ctx, relay.SMSMessage{ID: m.ID, From: phone, Text: text, Incomplete: len(m.Missing) > 0, ReceivedAt: m.ReceivedAt})
+	// settled is set in the relay's transaction that marks m done; it is
+	// read only once FromSMS has returned, after that transaction.
+	settled := false
+	settle := func(tx *store.Tx) error {
+		if err := tx.DoneMO(wctx, m.ID); err != nil {
+			return err
+		}
+		settled = true
+		return nil
+	}
+	err = f.relay.FromSMS(ctx, relay.SMSMessage{ID: m.ID, From: phone, Text: text, Incomplete: len(m.Missing) > 0,
+		ReceivedAt: m.ReceivedAt, Settle: settle})
 	if err != nil {
 		if ctx.Err() != nil {
 			return
@@ -166,6 +177,9 @@ func (f *Flow) deliverMO(ctx context.Context, m *store.MO) {
 		if rerr := f.st.RetryMO(wctx, m.ID, at); rerr != nil {
 			log.Error("scheduling MO retry", "err", rerr)
 		}
+		return
+	}
+	if settled {
 		return
 	}
 	if err := f.st.DoneMO(wctx, m.ID); err != nil {
