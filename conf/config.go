@@ -72,6 +72,11 @@ type SMPP struct {
 	EnquireLink Duration `toml:"enquire_link"`
 	// ResponseTimeout is how long to wait for a response PDU.
 	ResponseTimeout Duration `toml:"response_timeout"`
+	// RetryMin and RetryMax bound the exponential backoff of an MT submit
+	// that failed for a transient reason (throttled, no response, no
+	// bind) and of an MO the XMPP side could not take.
+	RetryMin Duration `toml:"retry_min"`
+	RetryMax Duration `toml:"retry_max"`
 	// LongMessages is how long texts are sent: "udh8", "udh16", "sar"
 	// or "payload".
 	LongMessages string `toml:"long_messages"`
@@ -84,6 +89,11 @@ type SMPP struct {
 type Store struct {
 	// Path is the SQLite database file.
 	Path string `toml:"path"`
+	// Lease is how long a worker owns a queued message it took. After a
+	// crash, the messages the dead process was handling are taken again
+	// once their lease runs out; it must exceed the longest handling of
+	// one message (a submit's smpp.response_timeout, an XMPP write).
+	Lease Duration `toml:"lease"`
 }
 
 // HTTP configures the status, health and metrics endpoint.
@@ -166,10 +176,12 @@ func Defaults() *Config {
 			DeliveryReceipts: true,
 			EnquireLink:      Duration{30 * time.Second},
 			ResponseTimeout:  Duration{10 * time.Second},
+			RetryMin:         Duration{2 * time.Second},
+			RetryMax:         Duration{5 * time.Minute},
 			LongMessages:     "udh8",
 			MODefaultCharset: "gsm",
 		},
-		Store: Store{Path: "mpimis.db"},
+		Store: Store{Path: "mpimis.db", Lease: Duration{2 * time.Minute}},
 		HTTP:  HTTP{Listen: "127.0.0.1:8080"},
 		Limits: Limits{
 			SMSPerMinute: 20,

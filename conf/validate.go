@@ -16,6 +16,10 @@ func (c *Config) Validate() error {
 	if c.Store.Path == "" {
 		p.add("store.path", "must not be empty")
 	}
+	p.minDuration("store.lease", c.Store.Lease, time.Second)
+	if c.Store.Lease.Duration > 0 && c.Store.Lease.Duration <= c.SMPP.ResponseTimeout.Duration {
+		p.add("store.lease", "must exceed smpp.response_timeout (%s), got %s", formatDuration(c.SMPP.ResponseTimeout.Duration), formatDuration(c.Store.Lease.Duration))
+	}
 	if c.HTTP.Listen != "" {
 		p.hostPort("http.listen", c.HTTP.Listen, true)
 	}
@@ -84,6 +88,10 @@ func (s *SMPP) validate(p *problems) {
 	p.between("smpp.window", s.Window, 1, 1000)
 	p.minDuration("smpp.enquire_link", s.EnquireLink, time.Second)
 	p.minDuration("smpp.response_timeout", s.ResponseTimeout, time.Second)
+	p.minDuration("smpp.retry_min", s.RetryMin, 10*time.Millisecond)
+	if s.RetryMax.Duration < s.RetryMin.Duration {
+		p.add("smpp.retry_max", "must be at least smpp.retry_min (%s), got %s", formatDuration(s.RetryMin.Duration), formatDuration(s.RetryMax.Duration))
+	}
 	p.oneOf("smpp.long_messages", s.LongMessages, "udh8", "udh16", "sar", "payload")
 	p.oneOf("smpp.mo_default_charset", s.MODefaultCharset, "gsm", "latin1", "ascii")
 }

@@ -213,6 +213,12 @@ func TestMain(m *testing.M) {
 	if os.Getenv(envChild) != "" {
 		os.Exit(smsChildMain())
 	}
+	if os.Getenv(envAppChild) != "" {
+		os.Exit(appChildMain())
+	}
+	if os.Getenv(envLockDB) != "" {
+		os.Exit(lockChildMain())
+	}
 	code := m.Run()
 	if binDir != "" {
 		os.RemoveAll(binDir)

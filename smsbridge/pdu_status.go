@@ -96,10 +96,12 @@ func StatusText(status uint32) string {
 }
 
 // temporaryStatus reports whether a submit_sm failing with status may
-// succeed later unchanged.
+// succeed later unchanged. ESME_RX_T_APPN says so in its name: SMSCs use
+// it on submit_sm_resp when the handset or a downstream application is
+// temporarily unable to take the message.
 func temporaryStatus(status uint32) bool {
 	switch status {
-	case StatusThrottled, StatusMsgQueueFull, StatusInvBindStatus:
+	case StatusThrottled, StatusMsgQueueFull, StatusInvBindStatus, StatusTempAppError:
 		return true
 	}
 	return false

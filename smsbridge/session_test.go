@@ -106,6 +106,8 @@ func TestSessionSubmitErrors(t *testing.T) {
 	}{
 		{"throttled", StatusThrottled, false, true, ErrRejected, "ESME_RTHROTTLED 0x00000058"},
 		{"queue full", StatusMsgQueueFull, false, true, ErrRejected, "ESME_RMSGQFUL 0x00000014"},
+		{"temporary app error", StatusTempAppError, false, true, ErrRejected, "ESME_RX_T_APPN 0x00000064"},
+		{"permanent app error", StatusPermAppError, false, false, ErrRejected, "ESME_RX_P_APPN 0x00000065"},
 		{"bad dest", StatusInvDstAddr, false, false, ErrRejected, "invalid destination address (ESME_RINVDSTADR 0x0000000B)"},
 		{"submit fail", StatusSubmitFail, false, false, ErrRejected, "ESME_RSUBMITFAIL 0x00000045"},
 		{"bad schedule", StatusInvSchedule, false, false, ErrRejected, "ESME_RINVSCHED 0x00000061"},

@@ -33,6 +33,9 @@ func (a *App) newSMS() error {
 		MaxSegments:      a.cfg.Limits.MaxSegments,
 		MOCharset:        charset,
 		Concurrency:      c.Window,
+		Lease:            a.cfg.Store.Lease.Duration,
+		RetryMin:         c.RetryMin.Duration,
+		RetryMax:         c.RetryMax.Duration,
 		Logger:           a.log.With("service", "sms"),
 	}, a.Store, nil)
 	a.Session = smsbridge.NewSession(smsbridge.SessionConfig{
