@@ -14,6 +14,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -33,6 +34,7 @@ import (
 	"github.com/mpimis/mpimis/internal/prosody"
 	"github.com/mpimis/mpimis/internal/smscsim"
 	"github.com/mpimis/mpimis/internal/xmpptest"
+	"github.com/mpimis/mpimis/smsbridge"
 )
 
 // fpOptions are the footprint mode's settings.
@@ -432,7 +434,8 @@ func (e *fpEnv) traffic(ctx context.Context, o fpOptions) (int, error) {
 					return
 				}
 				src, dst := live(k*7), live(k*13+1)
-				if err := e.sim.SendMO(tctx, smscsim.MO{Source: phone(src), Dest: "12345", Text: fpIMID(dst) + " footprint mo " + fmt.Sprint(k)}); err != nil {
+				mo := smscsim.MO{Source: phone(src), Dest: "12345", Text: fpIMID(dst) + " footprint mo " + fmt.Sprint(k)}
+				if err := sendMORetrying(tctx, e.sim, mo); err != nil {
 					errs <- fmt.Errorf("bench: MO %d: %w", k, err)
 					return
 				}
@@ -462,6 +465,23 @@ func (e *fpEnv) traffic(ctx context.Context, o fpOptions) (int, error) {
 		}
 		if _, _, err := e.sim.WaitSubmittedAfter(tctx, from+n); err != nil {
 			return n, fmt.Errorf("bench: %d of %d submit_sm arrived: %w", n, 2*o.sms, err)
+		}
+	}
+}
+
+// sendMORetrying sends mo, and again after a pause while mpimis answers
+// ESME_RMSGQFUL (all its MO workers busy), as an SMSC retries.
+func sendMORetrying(ctx context.Context, sim *smscsim.Server, mo smscsim.MO) error {
+	for {
+		err := sim.SendMO(ctx, mo)
+		var se *smscsim.StatusError
+		if !errors.As(err, &se) || se.Status != smsbridge.StatusMsgQueueFull {
+			return err
+		}
+		select {
+		case <-time.After(50 * time.Millisecond):
+		case <-ctx.Done():
+			return ctx.Err()
 		}
 	}
 }
