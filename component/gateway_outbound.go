@@ -50,6 +50,19 @@ func (x *GatewayXMPP) sender() (Sender, error) {
 	return x.s, nil
 }
 
+// Flush implements relay.XMPP: it returns once the server has taken what
+// was sent before, when the Sender can tell (a Link); otherwise at once.
+func (x *GatewayXMPP) Flush(ctx context.Context) error {
+	s, err := x.sender()
+	if err != nil {
+		return err
+	}
+	if f, ok := s.(Flusher); ok {
+		return f.Flush(ctx)
+	}
+	return nil
+}
+
 // send renders with the link's domain and sends.
 func (x *GatewayXMPP) send(ctx context.Context, render func(domain string) (*Element, error)) error {
 	s, err := x.sender()

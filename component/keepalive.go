@@ -36,18 +36,27 @@ func (l *Link) keepalive(ctx context.Context) error {
 
 // ping performs one keepalive round trip.
 func (l *Link) ping(ctx context.Context) error {
+	start := time.Now()
+	if err := l.roundTrip(ctx); err != nil {
+		return fmt.Errorf("component: keepalive: %w", err)
+	}
+	l.log.Debug("keepalive", "rtt", time.Since(start))
+	l.setStatus(func(s *LinkStatus) { s.Keepalives++ })
+	return nil
+}
+
+// roundTrip sends a ping from the link's domain to itself through the
+// server and waits up to KeepaliveTimeout for it to come back.
+func (l *Link) roundTrip(ctx context.Context) error {
 	pctx, cancel := context.WithTimeout(ctx, l.cfg.KeepaliveTimeout)
 	defer cancel()
 	d := l.Domain()
 	iq := NewElement(NSComponent, KindIQ, "type", TypeGet,
 		"id", fmt.Sprintf("%s%s-%d", keepalivePrefix, d, l.kaSeq.Add(1)),
 		"from", d, "to", d).Add(NewElement(NSPing, "ping"))
-	start := time.Now()
 	if _, err := l.SendIQ(pctx, iq); err != nil {
-		return fmt.Errorf("component: keepalive: no answer within %s: %w", l.cfg.KeepaliveTimeout, err)
+		return fmt.Errorf("no answer within %s: %w", l.cfg.KeepaliveTimeout, err)
 	}
-	l.log.Debug("keepalive", "rtt", time.Since(start))
-	l.setStatus(func(s *LinkStatus) { s.Keepalives++ })
 	return nil
 }
 

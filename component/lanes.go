@@ -47,13 +47,16 @@ func (r *Router) Lane(st *Element) (string, bool) {
 }
 
 // Lane implements Laner: when the service is Concurrent, messages,
-// presences and iqs are ordered per pair of bare JIDs (sender, addressee)
-// only, compared without case.
+// presences and iqs are ordered per sender (bare JID, compared without
+// case) only. One sender's stanzas keep their order whoever they are
+// addressed to, so a ping answered after a message proves that message
+// was handled (XMPP's in-order processing); different senders no longer
+// wait for each other.
 func (s *Service) Lane(st *Element) (string, bool) {
 	if !s.Concurrent {
 		return "", false
 	}
-	return strings.ToLower(bareOf(st.Get("from")) + " " + bareOf(st.Get("to"))), true
+	return strings.ToLower(bareOf(st.Get("from"))), true
 }
 
 // bareOf strips the resource of a JID (no validation).

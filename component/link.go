@@ -111,7 +111,8 @@ type Link struct {
 	pendMu  sync.Mutex
 	pending map[string]bool // ids of SendIQ calls made through this link
 
-	kaSeq atomic.Uint64
+	kaSeq   atomic.Uint64
+	flushes flushRounds
 }
 
 var _ Sender = (*Link)(nil)

@@ -44,8 +44,8 @@ type Service struct {
 	Message  StanzaFunc
 	Presence StanzaFunc
 	// Concurrent lets the link handle this domain's stanzas concurrently,
-	// in order only per (sender, addressee) pair of bare JIDs (Lane). Its
-	// functions must then be safe for concurrent use.
+	// in order only per sender's bare JID (Lane). Its functions must then
+	// be safe for concurrent use.
 	Concurrent bool
 
 	iq map[iqKey]IQFunc

@@ -56,9 +56,11 @@ func (x xcall) String() string {
 
 // fakeXMPP records every call; fail makes the next calls fail.
 type fakeXMPP struct {
-	mu    sync.Mutex
-	calls []xcall
-	fail  error
+	mu        sync.Mutex
+	calls     []xcall
+	fail      error
+	flushes   int
+	flushFail error
 }
 
 func (f *fakeXMPP) add(x xcall) error {
@@ -69,6 +71,14 @@ func (f *fakeXMPP) add(x xcall) error {
 	}
 	f.calls = append(f.calls, x)
 	return nil
+}
+
+// Flush counts flushes; it fails with flushFail.
+func (f *fakeXMPP) Flush(context.Context) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.flushes++
+	return f.flushFail
 }
 
 func (f *fakeXMPP) Message(_ context.Context, m OutMessage) error {

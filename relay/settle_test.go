@@ -44,6 +44,17 @@ func TestRelayedMOSettlesWithItsRecord(t *testing.T) {
 	if counters() != 1 {
 		t.Fatalf("counter %d after a failed settle: the record was not rolled back", counters())
 	}
+	// Not confirmed by the XMPP server: not settled, and the MO comes back.
+	calls = 0
+	h.x.flushFail = errors.New("link down")
+	m.ID, m.Settle = 44, ok
+	if err := h.c.FromSMS(ctx, m); err == nil || calls != 0 {
+		t.Fatalf("unconfirmed relay: %v, settle ran %d times; want an error and none", err, calls)
+	}
+	h.x.flushFail = nil
+	if h.x.flushes < 3 {
+		t.Fatalf("%d flushes for three relayed MOs", h.x.flushes)
+	}
 	// A command answered by SMS does not settle: the SMS side marks it.
 	calls = 0
 	m.ID, m.Text, m.Settle = 43, "HELP", ok
