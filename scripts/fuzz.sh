@@ -9,6 +9,10 @@
 #                 "500x" means 500 executions)
 #   FUZZPARALLEL  fuzzing workers per target (default: go's, GOMAXPROCS)
 #   FUZZMATCH     only targets whose name matches this regexp (default all)
+#   FUZZKEEP      copy up to this many of the smallest inputs the fuzzer
+#                 found new coverage with (go's cache) into the package's
+#                 testdata/fuzz/<Target>/ after each target (default 0):
+#                 review and commit them as seeds
 #
 # Go fuzzes one target per package invocation, so the targets are listed
 # per package (go test -list) and run one by one. The first failure stops
@@ -22,6 +26,8 @@ cd "$(dirname "$0")/.."
 
 fuzztime=${FUZZTIME:-30s}
 match=${FUZZMATCH:-.}
+keep=${FUZZKEEP:-0}
+cache=$(go env GOCACHE)/fuzz
 parallel=""
 if [ -n "${FUZZPARALLEL:-}" ]; then
 	parallel="-parallel ${FUZZPARALLEL}"
@@ -42,6 +48,13 @@ for pkg in $(go list "$@"); do
 		if go test -run '^$' -fuzz "^$t\$" -fuzztime "$fuzztime" $parallel "$pkg" >"$log" 2>&1; then
 			execs=$(grep -o 'execs: [0-9]*' "$log" | tail -n 1 | cut -d' ' -f2)
 			echo "ok, ${execs:-?} execs"
+			if [ "$keep" -gt 0 ] && [ -d "$cache/$pkg/$t" ]; then
+				mkdir -p "$dir/testdata/fuzz/$t"
+				# shellcheck disable=SC2012 # cache names are hex hashes
+				ls -S -r "$cache/$pkg/$t" | head -n "$keep" | while read -r f; do
+					cp "$cache/$pkg/$t/$f" "$dir/testdata/fuzz/$t/"
+				done
+			fi
 			continue
 		fi
 		echo FAIL
