@@ -45,7 +45,7 @@ for pkg in $(go list "$@"); do
 		total=$((total + 1))
 		printf 'fuzz: %s %s (%s) ... ' "$pkg" "$t" "$fuzztime"
 		# shellcheck disable=SC2086 # $parallel is empty or two words
-		if go test -run '^$' -fuzz "^$t\$" -fuzztime "$fuzztime" $parallel "$pkg" >"$log" 2>&1; then
+		if go test -run '^$' -fuzz "^$t\$" -fuzztime "$fuzztime" -timeout 0 $parallel "$pkg" >"$log" 2>&1; then
 			execs=$(grep -o 'execs: [0-9]*' "$log" | tail -n 1 | cut -d' ' -f2)
 			echo "ok, ${execs:-?} execs"
 			if [ "$keep" -gt 0 ] && [ -d "$cache/$pkg/$t" ]; then
@@ -57,9 +57,19 @@ for pkg in $(go list "$@"); do
 			fi
 			continue
 		fi
+		input=$(sed -n 's/.*Failing input written to \(testdata\/fuzz\/[^ ]*\).*/\1/p' "$log" | tail -n 1)
+		# go 1.26's fuzz coordinator can fail a run whose -fuzztime ran
+		# out while a worker was busy (golang/go#75804): a bare "context
+		# deadline exceeded", no input saved. Not a finding if the corpus
+		# still passes.
+		if [ -z "$input" ] && grep -q '^    context deadline exceeded$' "$log" &&
+			! grep -q -e '--- FAIL: .*/' -e 'panic:' "$log" &&
+			go test -count=1 -run "^$t\$" "$pkg" >/dev/null 2>&1; then
+			echo "ok (go's end-of-fuzztime race ignored: golang/go#75804)"
+			continue
+		fi
 		echo FAIL
 		cat "$log"
-		input=$(sed -n 's/.*Failing input written to \(testdata\/fuzz\/[^ ]*\).*/\1/p' "$log" | tail -n 1)
 		if [ -n "$input" ]; then
 			echo "fuzz: failing input: $dir/$input" >&2
 			echo "fuzz: re-run with: go test -run '$t/$(basename "$input")' $pkg" >&2
