@@ -7,18 +7,20 @@ import (
 
 // NormalizeMessageID returns the canonical form of an SMSC message id:
 // surrounding spaces and NUL bytes removed, lower-cased, leading zeros
-// stripped (an id of only zeros becomes "0"). Nothing else changes, so ids
-// that are neither decimal nor hexadecimal (UUIDs, base64) keep their
-// characters.
+// (and any spaces between them) stripped (an id of only zeros becomes
+// "0"). Nothing else changes, so ids that are neither decimal nor
+// hexadecimal (UUIDs, base64) keep their characters. The canonical form
+// is its own canonical form.
 //
 // Examples: " 000123\x00" -> "123"; "0A1B" -> "a1b"; "ABC" -> "abc";
-// "000" -> "0"; "" -> "".
+// "000" -> "0"; "00 7" -> "7"; "" -> "".
 func NormalizeMessageID(id string) string {
-	id = strings.ToLower(strings.Trim(id, " \t\r\n\x00"))
+	const space = " \t\r\n\x00"
+	id = strings.ToLower(strings.Trim(id, space))
 	if id == "" {
 		return ""
 	}
-	if t := strings.TrimLeft(id, "0"); t != "" {
+	if t := strings.TrimLeft(id, "0"+space); t != "" {
 		return t
 	}
 	return "0"

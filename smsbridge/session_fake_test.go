@@ -36,6 +36,9 @@ type fakeSMSC struct {
 	bindAttempts chan time.Time
 	conns        chan *fakeConn
 
+	ncMu sync.Mutex
+	ncs  []net.Conn // every accepted connection
+
 	submits        atomic.Int64
 	outstanding    atomic.Int64
 	maxOutstanding atomic.Int64
@@ -62,7 +65,14 @@ func newFakeSMSC(tb testing.TB) *fakeSMSC {
 	}
 	f := &fakeSMSC{tb: tb, ln: ln, bindAttempts: make(chan time.Time, 100), conns: make(chan *fakeConn, 16)}
 	go f.accept()
-	tb.Cleanup(func() { _ = ln.Close() })
+	tb.Cleanup(func() {
+		_ = ln.Close()
+		f.ncMu.Lock()
+		defer f.ncMu.Unlock()
+		for _, nc := range f.ncs {
+			_ = nc.Close()
+		}
+	})
 	return f
 }
 
@@ -75,7 +85,11 @@ func (f *fakeSMSC) accept() {
 			return
 		}
 		fc := &fakeConn{f: f, nc: nc, in: make(chan *rawPDU, 1000), held: make(chan *rawPDU, 1000), done: make(chan struct{})}
-		f.tb.Cleanup(func() { _ = nc.Close() })
+		// Closed by the cleanup of newFakeSMSC: tb may be a *testing.F
+		// that is fuzzing, which allows no Cleanup calls any more.
+		f.ncMu.Lock()
+		f.ncs = append(f.ncs, nc)
+		f.ncMu.Unlock()
 		go fc.read()
 	}
 }
