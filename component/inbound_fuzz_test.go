@@ -32,15 +32,22 @@ const (
 	probeURL    = "https://" + probeDomain + "/page"
 )
 
-// fzSMS is the relay's SMS side: it records what would be texted.
+// fzSMS is the relay's SMS side: it records what would be texted, and
+// runs what the relay records with a message in a transaction of st.
 type fzSMS struct {
 	mu   sync.Mutex
 	sent []string
+	st   *store.Store
 }
 
 func (s *fzSMS) Segments(body string) (int, error) { return 1 + len(body)/153, nil }
 
-func (s *fzSMS) Send(_ context.Context, _ ident.Phone, body string, _ relay.SMSMeta) error {
+func (s *fzSMS) Send(ctx context.Context, _ ident.Phone, body string, _ relay.SMSMeta, with func(*store.Tx) error) error {
+	if with != nil {
+		if err := s.st.WriteTx(ctx, with); err != nil {
+			return err
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sent = append(s.sent, body)
@@ -82,7 +89,7 @@ func newFZProcess(f *testing.F) *fzProcess {
 		f.Fatal(err)
 	}
 	p := &fzProcess{links: map[string]*component.Link{}, conns: map[string]*component.FakeConn{},
-		out: make(chan fzOut, 4096), sms: &fzSMS{}}
+		out: make(chan fzOut, 4096), sms: &fzSMS{st: st}}
 	router, tracker := component.NewRouter(), component.NewTracker()
 	gw := component.NewGatewayService("fuzz", nil)
 	roomSvc, err := rooms.New(rooms.Config{Domain: fzRooms, Salt: []byte("salt"), MaxMessagesPerMinute: 1 << 20,

@@ -34,9 +34,11 @@ func (r *recorder) count(key string) int {
 
 func TestKeyedLanesKeepOrderPerKeyAndDoNotWaitForOtherKeys(t *testing.T) {
 	r := &recorder{seen: map[string][]string{}, block: make(chan struct{})}
-	l := New(8, 4, r.run)
-	l.Put("blocked", false, item{"blocked", "b0"})
 	const perKey = 200
+	// Deep enough that a key sharing the blocked key's lane does not
+	// block the Puts below.
+	l := New(8, 5*perKey+1, r.run)
+	l.Put("blocked", false, item{"blocked", "b0"})
 	keys := []string{"a", "b", "c", "d", "e"}
 	for i := range perKey {
 		for _, k := range keys {
