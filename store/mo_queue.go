@@ -108,8 +108,8 @@ func (s *Store) LeaseMO(ctx context.Context, now time.Time, lease time.Duration,
 	}
 	var list []MO
 	err := s.WriteTx(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, moQueue.leaseSQL(moColumns),
-			now.Add(lease).UnixMilli(), s.now().UnixMilli(), now.UnixMilli(), limit)
+		rows, err := tx.QueryContext(ctx, moQueue.leaseSQL(moColumns, limit),
+			now.Add(lease).UnixMilli(), s.now().UnixMilli(), now.UnixMilli())
 		if err != nil {
 			return err
 		}

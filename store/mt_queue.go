@@ -194,8 +194,8 @@ func (s *Store) PruneMT(ctx context.Context, before time.Time) (int, error) {
 // leaseMTRows runs the MT lease statement and returns the leased messages
 // (without their sent parts), in no particular order.
 func leaseMTRows(ctx context.Context, tx *Tx, until, now, due time.Time, limit int) ([]MT, error) {
-	rows, err := tx.QueryContext(ctx, mtQueue.leaseSQL(mtColumns),
-		until.UnixMilli(), now.UnixMilli(), due.UnixMilli(), limit)
+	rows, err := tx.QueryContext(ctx, mtQueue.leaseSQL(mtColumns, limit),
+		until.UnixMilli(), now.UnixMilli(), due.UnixMilli())
 	if err != nil {
 		return nil, err
 	}

@@ -66,8 +66,12 @@ func checkLease(lease time.Duration, limit int) error {
 	return nil
 }
 
-// leaseSQL is the statement that leases up to ?4 messages due at ?3 in id
-// order, setting lease_until ?1 and updated_at ?2, and returns columns.
+// leaseSQL is the statement that leases up to limit messages due at ?3 in
+// id order, setting lease_until ?1 and updated_at ?2, and returns columns.
+// The limit is part of the text, not a parameter: SQLite plans with a
+// bound LIMIT's value, so binding another one made it prepare the
+// statement again on every lease (profiled: most of a lease's cost). The
+// workers ask for at most their number of slots, so there are few texts.
 //
 // It walks the *_pending partial index (id plus the columns tested, only
 // waiting and active rows) in id order and stops after ?4 matches, so its
@@ -76,14 +80,14 @@ func checkLease(lease time.Duration, limit int) error {
 // planner would rather search the state index and sort every pending row,
 // hence INDEXED BY; the "state IN (...)" term repeats the index's WHERE,
 // which SQLite requires to use a partial index.
-func (q queue) leaseSQL(columns string) string {
+func (q queue) leaseSQL(columns string, limit int) string {
 	return "UPDATE " + q.table + " SET state = '" + q.active + "', lease_until = ?1," +
 		" attempts = attempts + 1, updated_at = ?2" +
 		" WHERE id IN (SELECT id FROM " + q.table + " INDEXED BY " + q.pending +
 		" WHERE state IN ('" + q.waiting + "', '" + q.active + "')" +
 		" AND ((state = '" + q.waiting + "' AND next_attempt_at <= ?3)" +
 		" OR (state = '" + q.active + "' AND lease_until <= ?3))" +
-		" ORDER BY id LIMIT ?4)" +
+		" ORDER BY id LIMIT " + strconv.Itoa(limit) + ")" +
 		" RETURNING " + columns
 }
 
