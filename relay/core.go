@@ -118,12 +118,21 @@ func (c *Core) recordMO(ctx context.Context, in *mo, counter string, stickies ..
 		c.record(ctx, counter, stickies...)
 		return nil
 	}
-	return c.st.WriteTx(ctx, func(tx *store.Tx) error {
+	err := c.st.WriteTx(ctx, func(tx *store.Tx) error {
 		if err := tx.RecordRelay(ctx, counter, stickies...); err != nil {
 			return err
 		}
+		if in.daily != "" {
+			if err := c.dailyTx(ctx, tx, in); err != nil {
+				return err
+			}
+		}
 		return in.Settle(tx)
 	})
+	if err == nil {
+		in.daily = "" // taken with the record
+	}
+	return err
 }
 
 // refusedCounter names the counter of refusals of kind k.

@@ -3,6 +3,7 @@ package relay
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -124,6 +125,47 @@ func (c *Core) takeLimits(ctx context.Context, sender string, now time.Time) (li
 		return withinLimits, err
 	}
 	return withinLimits, nil
+}
+
+// checkLimits is takeLimits without counting the message against the
+// daily cap (only read): the caller takes the count later, in the
+// transaction of what the message leads to (see mo.daily). Only for
+// senders whose messages are handled one at a time (an SMS user's MOs).
+func (c *Core) checkLimits(ctx context.Context, sender string, now time.Time) (limitHit, error) {
+	if !c.rate.allow(sender, now) {
+		return overMinute, nil
+	}
+	day := now.UTC().Format(time.DateOnly)
+	c.pruneDays(ctx, day)
+	n, err := c.st.SentCount(ctx, sender, day)
+	if err != nil {
+		return withinLimits, err
+	}
+	if n >= c.cfg.SMSPerDay {
+		return overDay, nil
+	}
+	return withinLimits, nil
+}
+
+// takeDaily takes the daily count an MO still owes (see mo.daily) in a
+// transaction of its own.
+func (c *Core) takeDaily(ctx context.Context, in *mo) error {
+	if in.daily == "" {
+		return nil
+	}
+	err := c.st.WriteTx(ctx, func(tx *store.Tx) error { return c.dailyTx(ctx, tx, in) })
+	if err != nil {
+		return fmt.Errorf("relay: mo %d: daily count: %w", in.ID, err)
+	}
+	in.daily = ""
+	return nil
+}
+
+// dailyTx counts the message an MO owes against its sender's day in tx,
+// without a cap (limited checked it).
+func (c *Core) dailyTx(ctx context.Context, tx *store.Tx, in *mo) error {
+	_, _, err := tx.TakeDailyQuota(ctx, in.daily, in.now.UTC().Format(time.DateOnly), 0)
+	return err
 }
 
 // errOverDay is takeDailyTx's answer for a sender over the daily cap.

@@ -62,3 +62,38 @@ func TestRelayedMOSettlesWithItsRecord(t *testing.T) {
 		t.Fatalf("HELP: %v, settle ran %d times", err, calls)
 	}
 }
+
+// MOs that settle count against the daily cap in their settling
+// transaction, or on their own when answered by SMS; over the cap they
+// are dropped with one notice, as without settling.
+func TestSettledMOsCountAgainstTheDailyCap(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.SMSPerDay = 3 })
+	ctx := context.Background()
+	imid := h.register(phoneA, "")
+	h.s.take()
+	day := h.clk.now().UTC().Format("2006-01-02")
+	settle := func(tx *store.Tx) error { return nil }
+	send := func(id int64, text string) {
+		t.Helper()
+		if err := h.c.FromSMS(ctx, SMSMessage{ID: id, From: phoneA, Text: text, ReceivedAt: h.clk.now(), Settle: settle}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	send(1, "alice@example.org one")
+	send(2, "HELP")
+	send(3, "alice@example.org three")
+	if n, err := h.st.SentCount(ctx, peerOf(imid), day); err != nil || n != 3 {
+		t.Fatalf("daily count %d, %v; want 3", n, err)
+	}
+	before := len(h.x.calls)
+	send(4, "alice@example.org four")
+	if len(h.x.calls) != before {
+		t.Fatalf("an MO over the daily cap was relayed: %+v", h.x.calls[before:])
+	}
+	if got := h.replies(phoneA); len(got) != 2 || got[1] != txtRateDay {
+		t.Fatalf("replies %q: want the HELP text and the daily-cap notice", got)
+	}
+	if n, _ := h.st.SentCount(ctx, peerOf(imid), day); n != 3 {
+		t.Fatalf("daily count %d after a dropped MO, want 3", n)
+	}
+}

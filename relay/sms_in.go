@@ -17,6 +17,11 @@ type mo struct {
 	b        *store.Binding // nil while the phone is unbound
 	now      time.Time
 	welcomed bool // the "you are ..." SMS went out while handling this MO
+	// daily is the sender key whose daily count this MO still has to
+	// take ("" if none): limited checks the cap by reading, and the
+	// count commits with the MO's settling transaction when it is relayed
+	// to XMPP (recordMO), or on its own afterwards.
+	daily string
 }
 
 // imid returns the sender's imid, "" while unbound.
@@ -151,13 +156,27 @@ func (c *Core) limited(ctx context.Context, in *mo, fn func() error) error {
 		hit limitHit
 		key string
 	)
-	if in.b != nil {
+	switch {
+	case in.b != nil && in.Settle != nil && c.cfg.SMSPerDay > 0:
+		key = peerOf(in.b.IMID)
+		var err error
+		if hit, err = c.checkLimits(ctx, key, in.now); err != nil {
+			return fmt.Errorf("relay: mo %d: %w", in.ID, err)
+		}
+		if hit == withinLimits {
+			in.daily = key
+			if err := fn(); err != nil {
+				return err
+			}
+			return c.takeDaily(ctx, in)
+		}
+	case in.b != nil:
 		key = peerOf(in.b.IMID)
 		var err error
 		if hit, err = c.takeLimits(ctx, key, in.now); err != nil {
 			return fmt.Errorf("relay: mo %d: %w", in.ID, err)
 		}
-	} else {
+	default:
 		key = phoneKey(in.From)
 		if !c.rate.allow(key, in.now) {
 			hit = overMinute
