@@ -37,12 +37,13 @@ type SMSMessage struct {
 	Text       string
 	Incomplete bool // parts of a long SMS never arrived; Text has a marker
 	ReceivedAt time.Time
-	// Settle, if not nil, marks the MO handled in the store. When the
-	// relay relays the MO, it runs Settle in the transaction that records
-	// the relayed message and returns that transaction's error, so the SMS
-	// side need not mark the MO itself when Settle ran and FromSMS
-	// returned nil.
-	Settle func(*store.Tx) error
+	// Settle, if not nil, takes over the end of an MO relayed to XMPP:
+	// the relay calls it (at most once, before FromSMS returns nil) with
+	// what it records about the relayed message, and the SMS side
+	// commits that with the MO's end once the XMPP server has confirmed
+	// it took the message (XMPP.Flush). Without Settle the relay records
+	// at once.
+	Settle func(record func(*store.Tx) error)
 }
 
 // SMSMeta travels with an MT SMS through the queue and comes back with its

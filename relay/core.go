@@ -110,29 +110,25 @@ func (c *Core) record(ctx context.Context, counter string, stickies ...store.Sti
 	}
 }
 
-// recordMO notes an MO relayed to XMPP: with the MO's Settle, in one
-// transaction whose error it returns (the MO comes back and is relayed
-// again with the same id); without, as record does.
-func (c *Core) recordMO(ctx context.Context, in *mo, counter string, stickies ...store.Sticky) error {
+// recordMO notes an MO relayed to XMPP: handed to the MO's Settle, with
+// the daily count it still owes, to commit with the MO's end; without
+// Settle, as record does.
+func (c *Core) recordMO(ctx context.Context, in *mo, counter string, stickies ...store.Sticky) {
 	if in.Settle == nil {
 		c.record(ctx, counter, stickies...)
-		return nil
+		return
 	}
-	err := c.st.WriteTx(ctx, func(tx *store.Tx) error {
+	daily := in.daily
+	in.daily = "" // taken with the record
+	in.Settle(func(tx *store.Tx) error {
 		if err := tx.RecordRelay(ctx, counter, stickies...); err != nil {
 			return err
 		}
-		if in.daily != "" {
-			if err := c.dailyTx(ctx, tx, in); err != nil {
-				return err
-			}
+		if daily != "" {
+			return c.dailyTxFor(ctx, tx, daily, in.now)
 		}
-		return in.Settle(tx)
+		return nil
 	})
-	if err == nil {
-		in.daily = "" // taken with the record
-	}
-	return err
 }
 
 // refusedCounter names the counter of refusals of kind k.

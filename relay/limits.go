@@ -164,7 +164,13 @@ func (c *Core) takeDaily(ctx context.Context, in *mo) error {
 // dailyTx counts the message an MO owes against its sender's day in tx,
 // without a cap (limited checked it).
 func (c *Core) dailyTx(ctx context.Context, tx *store.Tx, in *mo) error {
-	_, _, err := tx.TakeDailyQuota(ctx, in.daily, in.now.UTC().Format(time.DateOnly), 0)
+	return c.dailyTxFor(ctx, tx, in.daily, in.now)
+}
+
+// dailyTxFor counts one message of sender on now's day in tx, without a
+// cap.
+func (c *Core) dailyTxFor(ctx context.Context, tx *store.Tx, sender string, now time.Time) error {
+	_, _, err := tx.TakeDailyQuota(ctx, sender, now.UTC().Format(time.DateOnly), 0)
 	return err
 }
 

@@ -147,16 +147,7 @@ func (c *Core) smsToXMPP(ctx context.Context, in *mo, jid, text string) error {
 	if err != nil {
 		return fmt.Errorf("relay: mo %d to XMPP: %w", in.ID, err)
 	}
-	if in.Settle != nil {
-		// The MO is marked done next: first make sure the server has the
-		// message (it may go down with it unread), else the MO comes back.
-		if err := c.xmpp.Flush(ctx); err != nil {
-			return fmt.Errorf("relay: mo %d to XMPP: not confirmed by the server: %w", in.ID, err)
-		}
-	}
-	if err := c.recordMO(ctx, in, counterSMSToXMPP, store.Sticky{Owner: in.b.IMID, Peer: jid, At: in.now}); err != nil {
-		return fmt.Errorf("relay: mo %d to XMPP: %w", in.ID, err)
-	}
+	c.recordMO(ctx, in, counterSMSToXMPP, store.Sticky{Owner: in.b.IMID, Peer: jid, At: in.now})
 	c.log.Debug("relay: SMS to XMPP", "mo", in.ID, "imid", in.b.IMID, "jid", jid)
 	return nil
 }

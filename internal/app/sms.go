@@ -64,6 +64,7 @@ func (a *App) newSMS() error {
 	}
 	a.Relay = core
 	a.Flow.SetRelay(core)
+	a.Flow.SetFlusher(a.GatewayXMPP)
 	a.AttachRelay(core)
 	a.runners = append(a.runners,
 		func(ctx context.Context) { _ = a.Session.Run(ctx) },

@@ -29,7 +29,7 @@ type Config struct {
 	MaxSegments        int
 	MOCharset          smsbridge.MOCharset
 	Concurrency        int           // MT messages submitted at once (default 10: the SMPP window)
-	MOConcurrency      int           // MO messages handed to the relay at once, in order per phone (default 64)
+	MOConcurrency      int           // MO messages in hand at once, relayed in order per phone (default 256)
 	Lease              time.Duration // how long a worker owns a leased message (default 2m)
 	ReassemblyTimeout  time.Duration // a long MO missing parts is delivered after this (default 10m)
 	RetryMin, RetryMax time.Duration // transient failure backoff (default 2s .. 5m)
@@ -46,7 +46,7 @@ func (c *Config) setDefaults() {
 		c.Concurrency = 10
 	}
 	if c.MOConcurrency <= 0 {
-		c.MOConcurrency = 64
+		c.MOConcurrency = 256
 	}
 	if c.Lease <= 0 {
 		c.Lease = 2 * time.Minute
@@ -88,9 +88,11 @@ type Flow struct {
 
 	mtWake, moWake chan struct{}
 
-	run    runState
-	mt, mo *queueGate
-	moWork *lanes.Lanes[*store.MO] // while running
+	run     runState
+	mt, mo  *queueGate
+	moWork  *lanes.Lanes[*store.MO] // while running
+	flusher Flusher
+	settles chan settleJob
 
 	// inflight counts submits whose SMSC id is not recorded yet; recorded
 	// counts recordings, so a delivery report that overtakes the record of
@@ -113,6 +115,7 @@ func New(cfg Config, st *store.Store, sub Submitter) *Flow {
 	return &Flow{cfg: cfg, log: cfg.Logger, st: st, sub: sub,
 		mtWake: make(chan struct{}, 1), moWake: make(chan struct{}, 1),
 		mt: newQueueGate(cfg.Concurrency), mo: newQueueGate(cfg.MOConcurrency),
+		settles:  make(chan settleJob, cfg.MOConcurrency),
 		recorded: watch.New[uint64](0),
 		obs:      cfg.Observer, accepted: newAcceptTimes(maxTrackedParts)}
 }
@@ -176,6 +179,8 @@ func (f *Flow) Send(ctx context.Context, to ident.Phone, body string, meta relay
 // ctx ends, then waits for them and for the messages in hand.
 func (f *Flow) Run(ctx context.Context) error {
 	f.moWork = lanes.New(moLanes, f.cfg.MOConcurrency, func(m *store.MO) { f.workMO(ctx, m) })
+	settlerDone := make(chan struct{})
+	go func() { defer close(settlerDone); f.runSettler() }()
 	f.run.start(ctx)
 	var wg sync.WaitGroup
 	for _, fn := range []func(context.Context){f.runMT, f.runMO, f.runExpiry, f.runJanitor} {
@@ -188,6 +193,8 @@ func (f *Flow) Run(ctx context.Context) error {
 	wg.Wait()
 	f.run.stop()
 	f.moWork.Close()
+	close(f.settles)
+	<-settlerDone
 	return nil
 }
 

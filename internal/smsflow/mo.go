@@ -132,18 +132,22 @@ func (f *Flow) runMO(ctx context.Context) {
 // workMO hands m to the relay on a slot of f.mo and the work of f.run,
 // and gives both back.
 func (f *Flow) workMO(ctx context.Context, m *store.MO) {
-	defer f.finished(f.mo, f.moWake)
-	f.deliverMO(ctx, m)
+	if f.deliverMO(ctx, m) {
+		return // the settler gives both back
+	}
+	f.finished(f.mo, f.moWake)
 }
 
-func (f *Flow) deliverMO(ctx context.Context, m *store.MO) {
+// deliverMO hands m to the relay. It reports whether m went to the
+// settler, which then finishes it.
+func (f *Flow) deliverMO(ctx context.Context, m *store.MO) bool {
 	log := f.log.With("mo", m.ID)
 	wctx := context.WithoutCancel(ctx)
 	phone, err := ident.ParsePhone(m.Source, "")
 	if err != nil { // stored before validation existed: nothing to do with it
 		log.Warn("MO from an unusable address dropped", "err", err)
 		_ = f.st.DoneMO(wctx, m.ID)
-		return
+		return false
 	}
 	text, err := smsbridge.DecodeShortMessage(m.DataCoding, m.Payload, f.cfg.MOCharset)
 	if err != nil {
@@ -154,37 +158,34 @@ func (f *Flow) deliverMO(ctx context.Context, m *store.MO) {
 		text += missingMarker(m.Missing, m.Parts)
 	}
 	if f.relay == nil {
-		return
+		return false
 	}
-	// settled is set in the relay's transaction that marks m done; it is
-	// read only once FromSMS has returned, after that transaction.
-	settled := false
-	settle := func(tx *store.Tx) error {
-		if err := tx.DoneMO(wctx, m.ID); err != nil {
-			return err
-		}
-		settled = true
-		return nil
-	}
+	// The relay calls settle when it relayed m to XMPP: m is then done
+	// once the server confirms (see settle.go).
+	var record func(*store.Tx) error
+	adopted := false
+	settle := func(r func(*store.Tx) error) { record, adopted = r, true }
 	err = f.relay.FromSMS(ctx, relay.SMSMessage{ID: m.ID, From: phone, Text: text, Incomplete: len(m.Missing) > 0,
 		ReceivedAt: m.ReceivedAt, Settle: settle})
 	if err != nil {
 		if ctx.Err() != nil {
-			return
+			return false
 		}
 		at := time.Now().Add(f.retryDelay(m.Attempts))
 		log.Warn("relay could not take MO, will retry", "err", err, "at", at.Format(time.RFC3339))
 		if rerr := f.st.RetryMO(wctx, m.ID, at); rerr != nil {
 			log.Error("scheduling MO retry", "err", rerr)
 		}
-		return
+		return false
 	}
-	if settled {
-		return
+	if adopted {
+		f.settles <- settleJob{m: m, record: record}
+		return true
 	}
 	if err := f.st.DoneMO(wctx, m.ID); err != nil {
 		log.Error("marking MO done", "err", err)
 	}
+	return false
 }
 
 // missingMarker says which parts of a long SMS never arrived.
