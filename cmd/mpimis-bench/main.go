@@ -29,6 +29,7 @@ type options struct {
 	only      string // "", "mt" or "mo"
 	profile   string // CPU profile of the measured phases, "" for none
 	kannel    bool   // also measure Debian's Kannel on the SMS leg
+	rooms     roomsOptions
 }
 
 func parseFlags(args []string, errOut io.Writer) (options, error) {
@@ -48,7 +49,8 @@ func parseFlags(args []string, errOut io.Writer) (options, error) {
 	fs.StringVar(&o.dlr, "dlr", "none", "simulator delivery-receipt mode (smscsim SetDLR syntax)")
 	fs.StringVar(&o.profile, "cpuprofile", "", "write a CPU profile of the measured phases (bench, mpimis and simulator share the process) to this file")
 	fs.BoolVar(&o.kannel, "kannel", false, "also run Debian's Kannel (bearerbox + smsbox) against its own simulator")
-	fs.StringVar(&o.only, "only", "", "run only the mt or mo phases")
+	fs.StringVar(&o.only, "only", "", "run only the mt or mo phases, or the rooms mode (rooms)")
+	o.rooms.flags(fs)
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -67,8 +69,11 @@ func parseFlags(args []string, errOut io.Writer) (options, error) {
 	if o.phones < 1 || o.clients < 1 || o.window < 1 || o.inFlight < 1 || o.moWorkers < 1 {
 		return o, errors.New("bench: -phones, -clients, -window, -inflight and -mo-workers must be positive")
 	}
-	if o.only != "" && o.only != "mt" && o.only != "mo" {
-		return o, fmt.Errorf("bench: -only must be mt or mo, got %q", o.only)
+	if o.only != "" && o.only != "mt" && o.only != "mo" && o.only != "rooms" {
+		return o, fmt.Errorf("bench: -only must be mt, mo or rooms, got %q", o.only)
+	}
+	if err := o.rooms.check(); err != nil {
+		return o, err
 	}
 	return o, nil
 }
@@ -85,7 +90,11 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	if err := run(ctx, o, log, os.Stdout); err != nil {
+	runner := run
+	if o.only == "rooms" {
+		runner = runRooms
+	}
+	if err := runner(ctx, o, log, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
