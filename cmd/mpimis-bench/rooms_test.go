@@ -141,7 +141,8 @@ func TestRoomsFlags(t *testing.T) {
 }
 
 func TestRoomsTables(t *testing.T) {
-	ref := joinResult{target: "prosody-muc", muc: true, n: 100, join: 4 * time.Second, fanP99: 20 * time.Millisecond, fanGot: 100}
+	ref := joinResult{target: "prosody-muc", muc: true, n: 100, join: 4 * time.Second, fanP99: 20 * time.Millisecond, fanGot: 100,
+		recv: 20000, cpu: cpuTimes{prosody: 3 * time.Second}}
 	ours := joinResult{target: "mpimis-full", n: 100, join: 2 * time.Second, fanP99: 10 * time.Millisecond, fanGot: 100, ref: &ref}
 	failed := joinResult{target: "mpimis-limit100", n: 100, err: errors.New("boom"), ref: &ref}
 	tab := joinTable([]joinResult{ref, ours, failed})
@@ -152,7 +153,7 @@ func TestRoomsTables(t *testing.T) {
 	for i, want := range [][]string{
 		{"x muc join", "fan-out p99 ms"},
 		{"---"},
-		{"prosody-muc", "4.00", "25.0", "100/100"},
+		{"prosody-muc", "4.00", "25.0", "100/100", " 150 "},
 		{"mpimis-full", "2.00", "50.0", " 2.00 ", "10.00"},
 		{"mpimis-limit100", "boom"},
 	} {

@@ -12,7 +12,7 @@ import (
 func joinTable(rs []joinResult) string {
 	rows := [][]string{{"N", "target", "join s", "joins/s", "join p50 ms", "join p99 ms", "x muc join",
 		"fan-out p50 ms", "fan-out p99 ms", "fan-out max ms", "got", "x muc fan-out p99", "leave-all s",
-		"stanzas in", "prosody cpu s", "bench+mpimis cpu s", "error"}}
+		"stanzas in", "prosody cpu s", "prosody us/stanza", "bench+mpimis cpu s", "error"}}
 	for _, r := range rs {
 		xj, xf := "-", "-"
 		if r.ref != nil && r.ref.err == nil && r.err == nil {
@@ -25,16 +25,24 @@ func joinTable(rs []joinResult) string {
 		}
 		rows = append(rows, []string{fmt.Sprint(r.n), r.target, secs(r.join), rate, ms(r.joinP50), ms(r.joinP99), xj,
 			ms(r.fanP50), ms(r.fanP99), ms(r.fanMax), fmt.Sprintf("%d/%d", r.fanGot, r.n), xf, secs(r.leave),
-			fmt.Sprint(r.recv), secs(r.cpu.prosody), secs(r.cpu.self), errText(r.err)})
+			fmt.Sprint(r.recv), secs(r.cpu.prosody), perStanza(r.cpu.prosody, r.recv), secs(r.cpu.self), errText(r.err)})
 	}
 	return alignRows(rows)
+}
+
+// perStanza is d per stanza in microseconds, "-" without stanzas.
+func perStanza(d time.Duration, n int64) string {
+	if n <= 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f", float64(d.Microseconds())/float64(n))
 }
 
 // churnTable renders the churn results; the ratio is ours over Prosody
 // MUC's rate.
 func churnTable(rs []churnResult) string {
 	rows := [][]string{{"target", "users", "rooms", "joins+leaves", "span s", "joins+leaves/s", "x muc",
-		"hop p50 ms", "hop p99 ms", "lists wrong", "stanzas in", "prosody cpu s", "bench+mpimis cpu s", "error"}}
+		"hop p50 ms", "hop p99 ms", "lists wrong", "stanzas in", "prosody cpu s", "prosody us/stanza", "bench+mpimis cpu s", "error"}}
 	for _, r := range rs {
 		x := "-"
 		if r.ref != nil && r.ref.rate() > 0 {
@@ -42,7 +50,7 @@ func churnTable(rs []churnResult) string {
 		}
 		rows = append(rows, []string{r.target, fmt.Sprint(r.users), fmt.Sprint(r.rooms), fmt.Sprint(r.ops), secs(r.span),
 			fmt.Sprintf("%.0f", r.rate()), x, ms(r.hopP50), ms(r.hopP99), fmt.Sprintf("%d/%d", r.wrong, r.checked),
-			fmt.Sprint(r.recv), secs(r.cpu.prosody), secs(r.cpu.self), errText(r.err)})
+			fmt.Sprint(r.recv), secs(r.cpu.prosody), perStanza(r.cpu.prosody, r.recv), secs(r.cpu.self), errText(r.err)})
 	}
 	return alignRows(rows)
 }
