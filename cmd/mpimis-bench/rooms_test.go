@@ -140,6 +140,19 @@ func TestRoomsFlags(t *testing.T) {
 	}
 }
 
+func TestLinkRefs(t *testing.T) {
+	joins := []joinResult{{target: "mpimis-limit100", n: 100}, {target: "prosody-muc", muc: true, n: 500},
+		{target: "prosody-muc", muc: true, n: 100}, {target: "mpimis-full", n: 500}}
+	churns := []churnResult{{target: "mpimis-limit100"}, {target: "prosody-muc", muc: true}}
+	linkRefs(joins, churns)
+	if joins[0].ref != &joins[2] || joins[3].ref != &joins[1] || joins[1].ref != nil || joins[2].ref != nil {
+		t.Errorf("join refs: %p %p %p %p", joins[0].ref, joins[1].ref, joins[2].ref, joins[3].ref)
+	}
+	if churns[0].ref != &churns[1] || churns[1].ref != nil {
+		t.Error("churn refs")
+	}
+}
+
 func TestRoomsTables(t *testing.T) {
 	ref := joinResult{target: "prosody-muc", muc: true, n: 100, join: 4 * time.Second, fanP99: 20 * time.Millisecond, fanGot: 100,
 		recv: 20000, cpu: cpuTimes{prosody: 3 * time.Second}}

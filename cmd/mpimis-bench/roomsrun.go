@@ -59,6 +59,7 @@ type joinResult struct {
 // churnResult is one line of the churn table.
 type churnResult struct {
 	target         string
+	muc            bool
 	users, rooms   int
 	ops            int // joins + leaves completed
 	span           time.Duration
@@ -128,7 +129,6 @@ func runRooms(ctx context.Context, o options, log *slog.Logger, out io.Writer) e
 
 	var joins []joinResult
 	for _, n := range o.rooms.roomsN {
-		var ref *joinResult
 		for _, t := range targets {
 			if err := use(t); err != nil {
 				return err
@@ -137,11 +137,6 @@ func runRooms(ctx context.Context, o options, log *slog.Logger, out io.Writer) e
 			r := e.joinFanout(ctx, t, n, fmt.Sprintf("join-%d-%d", run, n))
 			fmt.Fprintf(out, "  %-18s N=%-5d joined in %s, fan-out p99 %s ms, all left in %s%s\n", t.name, n,
 				r.join.Round(time.Millisecond), ms(r.fanP99), r.leave.Round(time.Millisecond), errSuffix(r.err))
-			if t.muc {
-				ref = &r
-			} else {
-				r.ref = ref
-			}
 			joins = append(joins, r)
 			if r.err != nil && ctx.Err() != nil {
 				return ctx.Err()
@@ -150,7 +145,6 @@ func runRooms(ctx context.Context, o options, log *slog.Logger, out io.Writer) e
 	}
 	var churns []churnResult
 	if o.rooms.churnUsers > 0 && o.rooms.churnRooms > 0 && o.rooms.churnDuration > 0 {
-		var ref *churnResult
 		for _, t := range targets {
 			if t.limit == fullBroadcast {
 				continue // churn rooms are small: the default limit is full broadcast there
@@ -162,14 +156,10 @@ func runRooms(ctx context.Context, o options, log *slog.Logger, out io.Writer) e
 			r := e.churn(ctx, t, o.rooms.churnUsers, o.rooms.churnRooms, o.rooms.churnDuration, fmt.Sprintf("churn-%d", run))
 			fmt.Fprintf(out, "  %-18s churn %d users over %d rooms: %.0f joins+leaves/s, %d of %d occupant lists wrong%s\n",
 				t.name, r.users, r.rooms, r.rate(), r.wrong, r.checked, errSuffix(r.err))
-			if t.muc {
-				ref = &r
-			} else {
-				r.ref = ref
-			}
 			churns = append(churns, r)
 		}
 	}
+	linkRefs(joins, churns)
 	fmt.Fprintln(out)
 	if _, err := io.WriteString(out, joinTable(joins)); err != nil {
 		return err
@@ -181,6 +171,25 @@ func runRooms(ctx context.Context, o options, log *slog.Logger, out io.Writer) e
 		}
 	}
 	return nil
+}
+
+// linkRefs points every row of ours at Prosody MUC's row of the same
+// size, whatever order the targets ran in.
+func linkRefs(joins []joinResult, churns []churnResult) {
+	for i := range joins {
+		for j := range joins {
+			if !joins[i].muc && joins[j].muc && joins[j].n == joins[i].n {
+				joins[i].ref = &joins[j]
+			}
+		}
+	}
+	for i := range churns {
+		for j := range churns {
+			if !churns[i].muc && churns[j].muc {
+				churns[i].ref = &churns[j]
+			}
+		}
+	}
 }
 
 func errSuffix(err error) string {
@@ -329,7 +338,7 @@ func leaveAll(ctx context.Context, cs []*rclient, roomOf func(*rclient) string) 
 // d, and finally checks every user's view of its room's occupants against
 // where everybody is.
 func (e *roomsEnv) churn(ctx context.Context, t roomsTarget, users, rooms int, d time.Duration, tag string) (r churnResult) {
-	r = churnResult{target: t.name, users: users, rooms: rooms}
+	r = churnResult{target: t.name, muc: t.muc, users: users, rooms: rooms}
 	jids := make([]string, rooms)
 	for i := range jids {
 		var err error
