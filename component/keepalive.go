@@ -87,7 +87,11 @@ func (l *Link) unacked() int {
 	if conn == nil {
 		return -1
 	}
-	return outQueue(conn)
+	n := outQueue(conn)
+	if b, ok := conn.(*batchConn); ok && n >= 0 {
+		n += b.buffered()
+	}
+	return n
 }
 
 // answerKeepalive answers, on the read loop, the keepalive pings of this

@@ -35,6 +35,10 @@ type LinkConfig struct {
 	DialTimeout      time.Duration // TCP connect plus handshake (default 10s)
 	WriteTimeout     time.Duration // per stanza (default 10s)
 	InboxSize        int           // stanzas buffered between read loop and handler (default 1024)
+	// BatchWrites gathers the stanzas sent while a write is under way
+	// into the next write (see batchConn), for services that send in
+	// bursts, such as a room's broadcasts.
+	BatchWrites bool
 	// Tracker matches iq answers to SendIQ calls; links of one process
 	// share one (nil: the link gets its own).
 	Tracker *Tracker
@@ -193,6 +197,9 @@ func (l *Link) connectOnce(ctx context.Context) (up bool, err error) {
 	conn, err := d.DialContext(dctx, "tcp", l.cfg.Addr)
 	if err != nil {
 		return false, fmt.Errorf("component: dial %s: %w", l.cfg.Addr, err)
+	}
+	if l.cfg.BatchWrites {
+		conn = newBatchConn(conn)
 	}
 	defer conn.Close()
 	// The handshake is bounded by a deadline on the connection, which a
