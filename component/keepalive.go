@@ -34,30 +34,81 @@ func (l *Link) keepalive(ctx context.Context) error {
 	}
 }
 
-// ping performs one keepalive round trip.
+// ping performs one keepalive round trip. A server that is still reading
+// what this link sent before the ping (a room's broadcast can queue many
+// seconds of work in front of it) is slow, not dead: while the link's
+// unacknowledged output keeps shrinking, the wait is extended by another
+// KeepaliveTimeout.
 func (l *Link) ping(ctx context.Context) error {
+	pctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	iq := l.pingIQ()
 	start := time.Now()
-	if err := l.roundTrip(ctx); err != nil {
-		return fmt.Errorf("component: keepalive: %w", err)
+	answered := make(chan error, 1)
+	go func() {
+		_, err := l.SendIQ(pctx, iq)
+		answered <- err
+	}()
+	queued := l.unacked()
+	timer := time.NewTimer(l.cfg.KeepaliveTimeout)
+	defer timer.Stop()
+	for {
+		select {
+		case err := <-answered:
+			if err != nil {
+				return fmt.Errorf("component: keepalive: %w", err)
+			}
+			l.log.Debug("keepalive", "rtt", time.Since(start))
+			l.setStatus(func(s *LinkStatus) { s.Keepalives++ })
+			return nil
+		case <-timer.C:
+			if now := l.unacked(); queued > 0 && now >= 0 && now < queued {
+				l.log.Debug("keepalive late; the server is still reading our output", "unacked", now, "waited", time.Since(start))
+				queued = now
+				timer.Reset(l.cfg.KeepaliveTimeout)
+				continue
+			}
+			cancel()
+			<-answered
+			return fmt.Errorf("component: keepalive: no answer within %s", time.Since(start).Round(time.Millisecond))
+		}
 	}
-	l.log.Debug("keepalive", "rtt", time.Since(start))
-	l.setStatus(func(s *LinkStatus) { s.Keepalives++ })
-	return nil
 }
 
-// roundTrip sends a ping from the link's domain to itself through the
-// server and waits up to KeepaliveTimeout for it to come back.
+// pingIQ is a ping from the link's domain to itself, which the server
+// routes back down the link and the read loop answers.
+func (l *Link) pingIQ() *Element {
+	d := l.Domain()
+	return NewElement(NSComponent, KindIQ, "type", TypeGet,
+		"id", fmt.Sprintf("%s%s-%d", keepalivePrefix, d, l.kaSeq.Add(1)),
+		"from", d, "to", d).Add(NewElement(NSPing, "ping"))
+}
+
+// roundTrip sends a ping through the server to the link's domain and
+// waits up to KeepaliveTimeout for it to come back (Flush).
 func (l *Link) roundTrip(ctx context.Context) error {
 	pctx, cancel := context.WithTimeout(ctx, l.cfg.KeepaliveTimeout)
 	defer cancel()
-	d := l.Domain()
-	iq := NewElement(NSComponent, KindIQ, "type", TypeGet,
-		"id", fmt.Sprintf("%s%s-%d", keepalivePrefix, d, l.kaSeq.Add(1)),
-		"from", d, "to", d).Add(NewElement(NSPing, "ping"))
-	if _, err := l.SendIQ(pctx, iq); err != nil {
+	if _, err := l.SendIQ(pctx, l.pingIQ()); err != nil {
 		return fmt.Errorf("no answer within %s: %w", l.cfg.KeepaliveTimeout, err)
 	}
 	return nil
+}
+
+// unacked returns the bytes written on the current connection that the
+// server has not acknowledged yet (-1: unknown or not connected).
+func (l *Link) unacked() int {
+	l.mu.Lock()
+	conn := l.conn
+	l.mu.Unlock()
+	if conn == nil {
+		return -1
+	}
+	n := outQueue(conn)
+	if b, ok := conn.(*batchConn); ok && n >= 0 {
+		n += b.buffered()
+	}
+	return n
 }
 
 // answerKeepalive answers, on the read loop, the keepalive pings of this

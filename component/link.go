@@ -39,6 +39,10 @@ type LinkConfig struct {
 	// handler lets run concurrently (see Laner); default 32, negative for
 	// none (every stanza in arrival order).
 	Lanes int
+	// BatchWrites gathers the stanzas sent while a write is under way
+	// into the next write (see batchConn), for services that send in
+	// bursts, such as a room's broadcasts.
+	BatchWrites bool
 	// Tracker matches iq answers to SendIQ calls; links of one process
 	// share one (nil: the link gets its own).
 	Tracker *Tracker
@@ -202,6 +206,9 @@ func (l *Link) connectOnce(ctx context.Context) (up bool, err error) {
 	conn, err := d.DialContext(dctx, "tcp", l.cfg.Addr)
 	if err != nil {
 		return false, fmt.Errorf("component: dial %s: %w", l.cfg.Addr, err)
+	}
+	if l.cfg.BatchWrites {
+		conn = newBatchConn(conn)
 	}
 	defer conn.Close()
 	// The handshake is bounded by a deadline on the connection, which a

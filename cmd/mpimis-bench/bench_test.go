@@ -156,7 +156,7 @@ func TestParseFlags(t *testing.T) {
 		{"custom rates", []string{"-rates", "50, max"}, []int{50, 0}, true},
 		{"bad rate", []string{"-rates", "fast"}, nil, false},
 		{"zero rate", []string{"-rates", "0"}, nil, false},
-		{"bad only", []string{"-only", "rooms"}, nil, false},
+		{"bad only", []string{"-only", "sms"}, nil, false},
 		{"zero clients", []string{"-clients", "0"}, nil, false},
 	}
 	for i, c := range cases {

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/mpimis/mpimis/component"
 	"github.com/mpimis/mpimis/conf"
@@ -67,44 +66,20 @@ func startEnv(ctx context.Context, o options, log *slog.Logger) (e *env, err err
 	}
 	e.stops = append(e.stops, func() { e.sim.Close() })
 
-	cfg.XMPP.Server = p.ComponentAddr()
-	cfg.XMPP.Secret = secret
-	cfg.XMPP.GatewayDomain = gwDomain
-	cfg.XMPP.RoomsDomain = roomDomain
-	cfg.XMPP.ReconnectMax = conf.Duration{Duration: time.Second}
-	cfg.SMPP.Addr = e.sim.Addr()
-	cfg.SMPP.Password = smppPass
+	cfg = benchConfig(p.ComponentAddr(), e.sim.Addr(), filepath.Join(dir, "mpimis.db"))
 	cfg.SMPP.TPS = 100000
 	cfg.SMPP.Window = o.window
-	cfg.Store.Path = filepath.Join(dir, "mpimis.db")
-	cfg.HTTP.Listen = ""
 	cfg.Limits.SMSPerMinute = 1 << 30
 	cfg.Limits.SMSPerDay = 1 << 30
-	cfg.Log.Level = "warn"
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("bench: %w", err)
 	}
-	actx, cancel := context.WithCancel(context.Background())
-	a, err := app.New(actx, cfg, log, "bench")
+	a, stop, err := startApp(ctx, cfg, log)
 	if err != nil {
-		cancel()
-		return nil, fmt.Errorf("bench: %w", err)
+		return nil, err
 	}
-	done := make(chan error, 1)
-	go func() { done <- a.Run(actx) }()
 	e.app = a
-	e.stops = append(e.stops, func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-		}
-	})
-	for _, l := range a.Links() {
-		if err := waitUp(ctx, l); err != nil {
-			return nil, err
-		}
-	}
+	e.stops = append(e.stops, stop)
 	if err := e.sim.WaitBinds(ctx, 1); err != nil {
 		return nil, fmt.Errorf("bench: SMPP bind: %w", err)
 	}

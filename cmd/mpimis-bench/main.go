@@ -26,10 +26,11 @@ type options struct {
 	inFlight  int
 	moWorkers int
 	dlr       string
-	only      string // "", "mt", "mo" or "footprint"
+	only      string // "", "mt", "mo", "rooms" or "footprint"
 	profile   string // CPU profile of the measured phases, "" for none
 	kannel    bool   // also measure Debian's Kannel on the SMS leg
 	fp        fpOptions
+	rooms     roomsOptions
 }
 
 func parseFlags(args []string, errOut io.Writer) (options, error) {
@@ -49,8 +50,9 @@ func parseFlags(args []string, errOut io.Writer) (options, error) {
 	fs.StringVar(&o.dlr, "dlr", "none", "simulator delivery-receipt mode (smscsim SetDLR syntax)")
 	fs.StringVar(&o.profile, "cpuprofile", "", "write a CPU profile of the measured phases (bench, mpimis and simulator share the process) to this file")
 	fs.BoolVar(&o.kannel, "kannel", false, "also run Debian's Kannel (bearerbox + smsbox) against its own simulator")
-	fs.StringVar(&o.only, "only", "", "run only the mt or mo phases, or the footprint measurement (start-up time, memory)")
+	fs.StringVar(&o.only, "only", "", "run only the mt or mo phases, the rooms mode (rooms) or the footprint measurement (start-up time, memory)")
 	addFootprintFlags(fs, &o.fp)
+	o.rooms.flags(fs)
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -69,10 +71,15 @@ func parseFlags(args []string, errOut io.Writer) (options, error) {
 	if o.phones < 1 || o.clients < 1 || o.window < 1 || o.inFlight < 1 || o.moWorkers < 1 {
 		return o, errors.New("bench: -phones, -clients, -window, -inflight and -mo-workers must be positive")
 	}
-	if o.only != "" && o.only != "mt" && o.only != "mo" && o.only != "footprint" {
-		return o, fmt.Errorf("bench: -only must be mt, mo or footprint, got %q", o.only)
+	switch o.only {
+	case "", "mt", "mo", "rooms", "footprint":
+	default:
+		return o, fmt.Errorf("bench: -only must be mt, mo, rooms or footprint, got %q", o.only)
 	}
 	if err := o.fp.check(); err != nil {
+		return o, err
+	}
+	if err := o.rooms.check(); err != nil {
 		return o, err
 	}
 	return o, nil
@@ -90,9 +97,12 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	if o.only == "footprint" {
+	switch o.only {
+	case "footprint":
 		err = runFootprint(ctx, o.fp, log, os.Stdout)
-	} else {
+	case "rooms":
+		err = runRooms(ctx, o, log, os.Stdout)
+	default:
 		err = run(ctx, o, log, os.Stdout)
 	}
 	if err != nil {

@@ -122,6 +122,7 @@ func (a *App) addLink(domain string, h component.Handler) error {
 		Keepalive:        x.Keepalive.Duration,
 		KeepaliveTimeout: x.KeepaliveTimeout.Duration,
 		ReconnectMax:     x.ReconnectMax.Duration,
+		BatchWrites:      domain == x.RoomsDomain,
 		Logger:           a.log,
 		Tracker:          a.tracker,
 	}, a.router)
