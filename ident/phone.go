@@ -95,6 +95,19 @@ const phoneSeparators = " -.()/"
 // region code ("DE") for numbers in national form, or "" when a number
 // without '+' is international. Errors never contain the number.
 func ParsePhone(raw, defaultRegion string) (Phone, error) {
+	key := phoneKey{raw, defaultRegion}
+	if p, ok := phoneCache.get(key); ok {
+		return p, nil
+	}
+	p, err := parsePhone(raw, defaultRegion)
+	if err == nil {
+		phoneCache.put(key, p)
+	}
+	return p, err
+}
+
+// parsePhone is ParsePhone without the cache.
+func parsePhone(raw, defaultRegion string) (Phone, error) {
 	s := strings.TrimSpace(raw)
 	if s == "" {
 		return Phone{}, ErrPhoneEmpty
