@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+
+	"github.com/mpimis/mpimis/internal/batch"
 )
 
 // Group commit. Every write transaction goes through one committer
@@ -74,35 +76,19 @@ func (s *Store) submit(ctx context.Context, fn func(*Tx) error) error {
 func (s *Store) runCommitter() {
 	c := s.commit
 	defer close(c.done)
-	batch := make([]writeReq, 0, maxBatch)
-	for req := range c.reqs {
-		batch = append(batch[:0], req)
-	drain:
-		for len(batch) < maxBatch {
-			select {
-			case r, ok := <-c.reqs:
-				if !ok {
-					break drain
-				}
-				batch = append(batch, r)
-			default:
-				break drain
-			}
-		}
-		s.commitBatch(batch)
-	}
+	batch.Run(c.reqs, maxBatch, s.commitBatch)
 }
 
-// commitBatch runs the writes of batch in one transaction.
-func (s *Store) commitBatch(batch []writeReq) {
-	results := make([]writeRes, len(batch))
+// commitBatch runs the writes of reqs in one transaction.
+func (s *Store) commitBatch(reqs []writeReq) {
+	results := make([]writeRes, len(reqs))
 	answer := func() {
-		for i, r := range batch {
+		for i, r := range reqs {
 			r.done <- results[i]
 		}
 	}
 	live := 0
-	for i, r := range batch {
+	for i, r := range reqs {
 		if err := r.ctx.Err(); err != nil {
 			results[i].err = err
 		} else {
@@ -124,9 +110,9 @@ func (s *Store) commitBatch(batch []writeReq) {
 		return
 	}
 	wtx := &Tx{Tx: tx, cache: s.stmts, now: s.now}
-	single := len(batch) == 1
+	single := len(reqs) == 1
 	ok := false // some write succeeded, so there is something to commit
-	for i, r := range batch {
+	for i, r := range reqs {
 		if results[i].err != nil {
 			continue
 		}

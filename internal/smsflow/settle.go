@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/mpimis/mpimis/internal/batch"
 	"github.com/mpimis/mpimis/store"
 )
 
@@ -39,29 +40,14 @@ const settleTimeout = 30 * time.Second
 
 // runSettler settles queued jobs until the channel is closed.
 func (f *Flow) runSettler() {
-	for job := range f.settles {
-		batch := []settleJob{job}
-	drain:
-		for len(batch) < cap(f.settles) {
-			select {
-			case j, ok := <-f.settles:
-				if !ok {
-					break drain
-				}
-				batch = append(batch, j)
-			default:
-				break drain
-			}
-		}
-		f.settle(batch)
-	}
+	batch.Run(f.settles, cap(f.settles), f.settle)
 }
 
 // settle confirms a batch and marks its MOs done, or gives them back for
 // a retry; either way their slots and work are released.
-func (f *Flow) settle(batch []settleJob) {
+func (f *Flow) settle(jobs []settleJob) {
 	defer func() {
-		for range batch {
+		for range jobs {
 			f.finished(f.mo, f.moWake)
 		}
 	}()
@@ -73,7 +59,7 @@ func (f *Flow) settle(batch []settleJob) {
 	}
 	if err == nil {
 		err = f.st.WriteTx(ctx, func(tx *store.Tx) error {
-			for _, j := range batch {
+			for _, j := range jobs {
 				if j.record != nil {
 					if err := j.record(tx); err != nil {
 						return err
@@ -89,7 +75,7 @@ func (f *Flow) settle(batch []settleJob) {
 	if err == nil {
 		return
 	}
-	for _, j := range batch {
+	for _, j := range jobs {
 		at := time.Now().Add(f.retryDelay(j.m.Attempts))
 		f.log.Warn("relayed MO not confirmed by the XMPP server, will relay again", "mo", j.m.ID, "err", err,
 			"at", at.Format(time.RFC3339))
