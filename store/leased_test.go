@@ -144,3 +144,29 @@ func TestEnqueueMTWith(t *testing.T) {
 }
 
 var errOver = errors.New("over")
+
+// Leases held by a dead process are released at start: its messages are
+// leased again at once instead of when the lease runs out.
+func TestReleaseLeases(t *testing.T) {
+	ctx := context.Background()
+	s, clk := openTest(t)
+	if _, err := s.EnqueueMTLeased(ctx, &MT{Dest: phoneMT, Source: "a", Text: "x"}, clk.t.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.EnqueueMOLeased(ctx, &MO{Source: phoneMO, Dest: shortNo, Payload: []byte("y")}, clk.t.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.EnqueueMT(ctx, &MT{Dest: phoneMT, Source: "a", Text: "queued"}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.ReleaseLeases(ctx)
+	if err != nil || n != 2 {
+		t.Fatalf("ReleaseLeases = %d, %v; want the 2 leased", n, err)
+	}
+	if got := leaseMT(t, s, clk.t, 10); len(got) != 2 {
+		t.Fatalf("leased %d MT after the release, want the released one and the queued one", len(got))
+	}
+	if got, err := s.LeaseMO(ctx, clk.t, time.Minute, 10); err != nil || len(got) != 1 {
+		t.Fatalf("leased %v, %v MO after the release, want 1", got, err)
+	}
+}

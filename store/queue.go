@@ -234,3 +234,31 @@ func blobArg(b []byte) []byte {
 	}
 	return b
 }
+
+// ReleaseLeases makes every MT and MO message still leased (sending,
+// processing) due again at once and returns how many there were. The
+// process that owns the store calls it when it starts: whatever is still
+// leased then was held by a process that died, and need not wait for its
+// lease to run out. Nothing else may be working on the store's queues.
+func (s *Store) ReleaseLeases(ctx context.Context) (int, error) {
+	var n int64
+	err := s.WriteTx(ctx, func(tx *Tx) error {
+		for _, q := range []queue{mtQueue, moQueue} {
+			res, err := tx.ExecContext(ctx,
+				"UPDATE "+q.table+" SET lease_until = 0 WHERE state = '"+q.active+"' AND lease_until > 0")
+			if err != nil {
+				return err
+			}
+			k, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			n += k
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: release leases: %w", err)
+	}
+	return int(n), nil
+}

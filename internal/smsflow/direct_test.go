@@ -167,3 +167,27 @@ func TestMOOrderPerPhone(t *testing.T) {
 		}
 	}
 }
+
+// A message a dead process left leased for long is submitted as soon as
+// a new flow starts on the store.
+func TestRunTakesBackLeasesOfADeadProcess(t *testing.T) {
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "flow.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	m := &store.MT{Dest: "+4915112345001", Source: "alice@localhost", Text: "left behind"}
+	if _, err := st.EnqueueMTLeased(context.Background(), m, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	g := &gateSubmitter{arrived: make(chan string, 4), release: make(chan struct{})}
+	close(g.release)
+	f := New(Config{SourceAddr: "12345"}, st, g)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = f.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	if got := nextArrival(t, g); got != "left behind" {
+		t.Fatalf("submitted %q", got)
+	}
+}

@@ -176,8 +176,17 @@ func (f *Flow) Send(ctx context.Context, to ident.Phone, body string, meta relay
 }
 
 // Run runs the MT worker, the MO worker and the reassembly expiry until
-// ctx ends, then waits for them and for the messages in hand.
+// ctx ends, then waits for them and for the messages in hand. It first
+// releases the leases a previous run left (the flow must be the only one
+// on its store).
 func (f *Flow) Run(ctx context.Context) error {
+	// What is still leased was held by a process that died: take it
+	// again now rather than when its lease runs out.
+	if n, err := f.st.ReleaseLeases(ctx); err != nil {
+		f.log.Error("releasing the leases of a previous run", "err", err)
+	} else if n > 0 {
+		f.log.Info("messages of a previous run taken again", "count", n)
+	}
 	f.moWork = lanes.New(moLanes, f.cfg.MOConcurrency, func(m *store.MO) { f.workMO(ctx, m) })
 	settlerDone := make(chan struct{})
 	go func() { defer close(settlerDone); f.runSettler() }()
