@@ -154,25 +154,10 @@ func (f *Flow) Send(ctx context.Context, to ident.Phone, body string, meta relay
 		WantReceipt: meta.WantReceipt,
 		Ref:         binary.BigEndian.Uint16(b[:]),
 	}
-	if wctx, ok := f.run.begin(); ok {
-		if f.mt.tryDirect() {
-			if _, err := f.st.EnqueueMTWith(ctx, m, time.Now().Add(f.cfg.Lease), with); err != nil {
-				f.mt.release()
-				f.run.done()
-				return err
-			}
-			go f.workMT(wctx, m)
-			return nil
-		}
-		f.run.done()
-	}
-	f.mt.queued()
-	if _, err := f.st.EnqueueMTWith(ctx, m, time.Time{}, with); err != nil {
+	return f.admit(f.mt, f.mtWake, func(until time.Time) error {
+		_, err := f.st.EnqueueMTWith(ctx, m, until, with)
 		return err
-	}
-	f.mt.queued()
-	kick(f.mtWake)
-	return nil
+	}, func(wctx context.Context) { go f.workMT(wctx, m) })
 }
 
 // Run runs the MT worker, the MO worker and the reassembly expiry until

@@ -56,26 +56,19 @@ func (f *Flow) handleMO(ctx context.Context, d *smsbridge.Deliver) uint32 {
 		return smsbridge.StatusOK
 	}
 	m := &store.MO{Source: d.Source, Dest: d.Dest, DataCoding: d.DataCoding, Payload: payload, Parts: 1}
-	if _, ok := f.run.begin(); ok {
-		if f.mo.tryDirect() {
-			if _, err := f.st.EnqueueMOLeased(ctx, m, time.Now().Add(f.cfg.Lease)); err != nil {
-				f.mo.release()
-				f.run.done()
-				f.log.Error("storing MO", "err", err)
-				return smsbridge.StatusSysErr
-			}
-			f.moWork.Put(m.Source, false, m)
-			return smsbridge.StatusOK
+	err = f.admit(f.mo, f.moWake, func(until time.Time) error {
+		var err error
+		if until.IsZero() {
+			_, err = f.st.EnqueueMO(ctx, m)
+		} else {
+			_, err = f.st.EnqueueMOLeased(ctx, m, until)
 		}
-		f.run.done()
-	}
-	f.mo.queued()
-	if _, err := f.st.EnqueueMO(ctx, m); err != nil {
+		return err
+	}, func(context.Context) { f.moWork.Put(m.Source, false, m) })
+	if err != nil {
 		f.log.Error("storing MO", "err", err)
 		return smsbridge.StatusSysErr
 	}
-	f.mo.queued()
-	kick(f.moWake)
 	return smsbridge.StatusOK
 }
 

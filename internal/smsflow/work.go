@@ -160,3 +160,33 @@ func (f *Flow) finished(g *queueGate, wake chan struct{}) {
 	f.run.done()
 	kick(wake)
 }
+
+// admit stores a new message of g's queue with enqueue (a zero until
+// stores it queued, a non-zero one leased until then). When a worker slot
+// is free and nothing waits in the queue it is stored leased and handed
+// to a worker with hand (given the run context); otherwise it is stored
+// queued and the lease loop woken. queued is noted before the insert, so
+// that a lease running meanwhile cannot declare the queue drained, and
+// after it, so that a lease that started before the insert committed
+// cannot either.
+func (f *Flow) admit(g *queueGate, wake chan struct{}, enqueue func(until time.Time) error, hand func(context.Context)) error {
+	if wctx, ok := f.run.begin(); ok {
+		if g.tryDirect() {
+			if err := enqueue(time.Now().Add(f.cfg.Lease)); err != nil {
+				g.release()
+				f.run.done()
+				return err
+			}
+			hand(wctx)
+			return nil
+		}
+		f.run.done()
+	}
+	g.queued()
+	if err := enqueue(time.Time{}); err != nil {
+		return err
+	}
+	g.queued()
+	kick(wake)
+	return nil
+}
