@@ -50,8 +50,9 @@ func (x *GatewayXMPP) sender() (Sender, error) {
 	return x.s, nil
 }
 
-// Flush implements relay.XMPP: it returns once the server has taken what
-// was sent before, when the Sender can tell (a Link); otherwise at once.
+// Flush returns once the server has taken what was sent before, when the
+// Sender can tell (a Link); otherwise at once. The SMS flow uses it to
+// confirm relayed MOs (smsflow.Flusher).
 func (x *GatewayXMPP) Flush(ctx context.Context) error {
 	s, err := x.sender()
 	if err != nil {

@@ -92,10 +92,6 @@ type XMPP interface {
 	Receipt(ctx context.Context, from ident.IMID, to, id string) error
 	// MessageError sends a message error about the stanza id to "to".
 	MessageError(ctx context.Context, from ident.IMID, to, id string, err *Error) error
-	// Flush returns once the XMPP server has taken everything sent
-	// before; an error means it may not have (the caller keeps what it
-	// sent, to send it again).
-	Flush(ctx context.Context) error
 }
 
 // SMS is what the relay needs from the SMS side.

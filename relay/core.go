@@ -120,6 +120,9 @@ func (c *Core) recordMO(ctx context.Context, in *mo, counter string, stickies ..
 	}
 	daily := in.daily
 	in.daily = "" // taken with the record
+	// The record runs later, in the SMS side's settling transaction: not
+	// under this MO's context, which a shutdown may have ended by then.
+	ctx = context.WithoutCancel(ctx)
 	in.Settle(func(tx *store.Tx) error {
 		if err := tx.RecordRelay(ctx, counter, stickies...); err != nil {
 			return err

@@ -71,10 +71,6 @@ func (f *fakeXMPP) add(x xcall) error {
 	return nil
 }
 
-// Flush confirms at once: the relay never waits for it (the SMS side
-// does).
-func (f *fakeXMPP) Flush(context.Context) error { return nil }
-
 func (f *fakeXMPP) Message(_ context.Context, m OutMessage) error {
 	return f.add(xcall{Kind: "message", Msg: m})
 }
