@@ -30,14 +30,10 @@ type checkpointer struct {
 }
 
 func startCheckpointer(ctx context.Context, base string) (*checkpointer, error) {
-	db, err := sql.Open(driverName, base+"?"+checkpointParams)
+	db, err := openOneConn(base, checkpointParams)
 	if err != nil {
 		return nil, fmt.Errorf("store: open checkpoint connection: %w", err)
 	}
-	db.SetMaxOpenConns(1)
-	db.SetMaxIdleConns(1)
-	db.SetConnMaxLifetime(0)
-	db.SetConnMaxIdleTime(0)
 	if err := db.PingContext(ctx); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("store: open checkpoint connection: %w", err)

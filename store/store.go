@@ -64,14 +64,10 @@ func open(ctx context.Context, path string, migs []string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	write, err := sql.Open(driverName, base+"?"+writerParams)
+	write, err := openOneConn(base, writerParams)
 	if err != nil {
 		return nil, fmt.Errorf("store: open writer: %w", err)
 	}
-	write.SetMaxOpenConns(1)
-	write.SetMaxIdleConns(1)
-	write.SetConnMaxLifetime(0)
-	write.SetConnMaxIdleTime(0)
 	if err := migrate(ctx, write, migs); err != nil {
 		return nil, errors.Join(err, write.Close())
 	}
@@ -93,6 +89,20 @@ func open(ctx context.Context, path string, migs []string) (*Store, error) {
 		read: newReadPool(read), now: time.Now}
 	go s.runCommitter()
 	return s, nil
+}
+
+// openOneConn opens a pool of exactly one connection, kept for the life
+// of the store, to the database at base with params.
+func openOneConn(base, params string) (*sql.DB, error) {
+	db, err := sql.Open(driverName, base+"?"+params)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+	return db, nil
 }
 
 // fileURI turns a file path into an SQLite "file:" URI naming the same file.
