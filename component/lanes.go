@@ -34,9 +34,7 @@ const laneDepth = 64
 // Lane implements Laner: a stanza goes to the lane of the handler of its
 // domain, if that handler has lanes.
 func (r *Router) Lane(st *Element) (string, bool) {
-	r.mu.RLock()
-	rt, ok := r.routes[strings.ToLower(domainOf(st.Get("to")))]
-	r.mu.RUnlock()
+	rt, ok := r.route(st)
 	if !ok {
 		return "", false
 	}

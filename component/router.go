@@ -37,9 +37,7 @@ func (r *Router) Add(domain string, h Handler, s Sender) {
 
 // HandleStanza implements Handler.
 func (r *Router) HandleStanza(ctx context.Context, via Sender, st *Element) {
-	r.mu.RLock()
-	rt, ok := r.routes[strings.ToLower(domainOf(st.Get("to")))]
-	r.mu.RUnlock()
+	rt, ok := r.route(st)
 	if !ok {
 		if reply := ErrorReply(st, &StanzaError{Type: ErrTypeCancel, Condition: CondServiceUnavailable, Text: "no such service here"}); reply != nil {
 			_ = via.Send(ctx, reply)
@@ -47,4 +45,12 @@ func (r *Router) HandleStanza(ctx context.Context, via Sender, st *Element) {
 		return
 	}
 	rt.h.HandleStanza(ctx, rt.s, st)
+}
+
+// route returns the route of the domain st is addressed to.
+func (r *Router) route(st *Element) (route, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	rt, ok := r.routes[strings.ToLower(domainOf(st.Get("to")))]
+	return rt, ok
 }
