@@ -153,7 +153,7 @@ func (c *Core) takeDaily(ctx context.Context, in *mo) error {
 	if in.daily == "" {
 		return nil
 	}
-	err := c.st.WriteTx(ctx, func(tx *store.Tx) error { return c.dailyTx(ctx, tx, in) })
+	err := c.st.WriteTx(ctx, func(tx *store.Tx) error { return c.dailyTxFor(ctx, tx, in.daily, in.now) })
 	if err != nil {
 		return fmt.Errorf("relay: mo %d: daily count: %w", in.ID, err)
 	}
@@ -161,14 +161,8 @@ func (c *Core) takeDaily(ctx context.Context, in *mo) error {
 	return nil
 }
 
-// dailyTx counts the message an MO owes against its sender's day in tx,
-// without a cap (limited checked it).
-func (c *Core) dailyTx(ctx context.Context, tx *store.Tx, in *mo) error {
-	return c.dailyTxFor(ctx, tx, in.daily, in.now)
-}
-
 // dailyTxFor counts one message of sender on now's day in tx, without a
-// cap.
+// cap (limited checked it).
 func (c *Core) dailyTxFor(ctx context.Context, tx *store.Tx, sender string, now time.Time) error {
 	_, _, err := tx.TakeDailyQuota(ctx, sender, now.UTC().Format(time.DateOnly), 0)
 	return err
