@@ -154,6 +154,8 @@ func TestIntegrationFaultKillMTQueued(t *testing.T) {
 		tried[tok] = true
 		return true
 	})
+	const gone = "component disconnected: " + gwDomain
+	downBefore := strings.Count(p.Log(), gone)
 	first.kill9(t)
 	checkNoPanic(t, "the killed mpimis", first.log.String())
 	for _, msg := range sim.Messages() {
@@ -162,7 +164,10 @@ func TestIntegrationFaultKillMTQueued(t *testing.T) {
 		}
 	}
 
-	// While mpimis is down, the server bounces what is sent to it.
+	// While mpimis is down, the server bounces what is sent to it. The
+	// server must have seen the connection close first: until then it
+	// writes to the dead socket, and the message is lost without a bounce.
+	must(t, p.WaitLog(ctx, gone, downBefore+1), "Prosody noticing the killed component")
 	must(t, alice.Send(ctx, chat(bobJID, "while-down", "while down", true)), "send while down")
 	if _, err := alice.Expect(ctx, isRefusalOf("while-down")); err != nil {
 		t.Errorf("no error for a message sent while mpimis was down: %v", err)
